@@ -1,1 +1,20 @@
-export {};
+export type { Assignment, AssignmentReason, User } from "./assign.js";
+export { assignVariant, unitIdOf } from "./assign.js";
+export type { BucketRange } from "./bucket.js";
+export { bucketRanges, chooseBucket, chooseVariantIndex, inRange } from "./bucket.js";
+export { evaluateCondition } from "./condition.js";
+export { hashToLayerUnit, hashToUnit, murmur3Utf8 } from "./hash.js";
+export type {
+  Attributes,
+  Condition,
+  ExperimentConfig,
+  ExposureEvent,
+  IngestEvent,
+  IngestRequest,
+  IngestResponse,
+  Json,
+  LayerSlice,
+  SdkConfig,
+  TrackEvent,
+  VariantConfig,
+} from "./types.js";

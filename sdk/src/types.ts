@@ -45,6 +45,11 @@ export interface ExperimentConfig {
   layer?: LayerSlice | null;
   /** unitId -> variant key; forced units are never logged as exposures. */
   forced?: Record<string, string>;
+  /**
+   * Optional (added by the SDK): `false` means the experiment is known but not running, so
+   * everyone gets the control and nothing is logged. Absent means running.
+   */
+  active?: boolean;
 }
 
 /** Payload of `GET /api/v1/sdk/config`. */

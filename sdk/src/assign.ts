@@ -1,0 +1,117 @@
+import { chooseVariantIndex, inRange } from "./bucket.js";
+import { evaluateCondition } from "./condition.js";
+import { hashToLayerUnit, hashToUnit } from "./hash.js";
+import type { Attributes, ExperimentConfig, Json } from "./types.js";
+
+/**
+ * Why a unit got its variant:
+ * - `not-running`: the experiment is unknown, inactive, or uses a hash version this SDK lacks;
+ * - `no-unit-id`: the unit attribute is missing or empty;
+ * - `forced`: a forced override (QA); in the experiment but never logged as an exposure;
+ * - `targeting`: the targeting condition did not match;
+ * - `layer`: the unit is outside the experiment's slice of its layer;
+ * - `coverage`: the unit hashed outside the covered share of traffic;
+ * - `assigned`: hashed into a variant; the only reason that logs an exposure.
+ */
+export type AssignmentReason =
+  | "not-running"
+  | "no-unit-id"
+  | "forced"
+  | "targeting"
+  | "layer"
+  | "coverage"
+  | "assigned";
+
+/** The result of assigning one unit to one experiment. */
+export interface Assignment {
+  /** True for `assigned` and `forced`. */
+  inExperiment: boolean;
+  /** Variant key; the control (first variant) when not in the experiment; null only when the experiment is unknown. */
+  variant: string | null;
+  /** The variant's payload, or null. */
+  payload: Json;
+  reason: AssignmentReason;
+  /** The unit id used for hashing, or null when there was none. */
+  unitId: string | null;
+}
+
+/** The user (or other unit) being assigned: attributes for targeting and the unit id. */
+export type User = Attributes;
+
+function result(
+  experiment: ExperimentConfig | null | undefined,
+  index: number,
+  inExperiment: boolean,
+  reason: AssignmentReason,
+  unitId: string | null,
+): Assignment {
+  const variant = experiment?.variants[index];
+  return {
+    inExperiment,
+    variant: variant ? variant.key : null,
+    payload: variant?.payload ?? null,
+    reason,
+    unitId,
+  };
+}
+
+/**
+ * The unit id of `user` for an experiment: the value of its unit attribute (default `id`)
+ * as a string. Strings and finite numbers are accepted; anything else, or "", gives null.
+ *
+ * @example unitIdOf({ id: 42 }, "id") // "42"
+ */
+export function unitIdOf(user: Attributes, unitAttribute: string): string | null {
+  const raw = user[unitAttribute || "id"];
+  if (typeof raw === "string") return raw === "" ? null : raw;
+  if (typeof raw === "number" && Number.isFinite(raw)) return String(raw);
+  return null;
+}
+
+/**
+ * Assign a user to a variant of an experiment (assignment spec, hashVersion 1). Pure: no
+ * network, timers or globals. Order: not running -> unit id -> forced override -> targeting
+ * condition -> layer slice -> coverage/bucket.
+ *
+ * - `u = murmur3_x86_32(UTF-8(seed + ":" + unitId), 0) / 2^32`; variant i owns
+ *   `[c_i, c_i + coverage * w_i)`.
+ * - Layer: `murmur3_x86_32(UTF-8("layer:" + layerKey + ":" + unitId), 0) / 2^32` must lie in
+ *   the experiment's slice `[lo, hi)`.
+ * - A forced variant key that is not one of the experiment's variants is ignored.
+ *
+ * @example
+ * assignVariant(
+ *   { key: "btn", seed: "btn", hashVersion: 1, unitAttribute: "id", coverage: 1,
+ *     variants: [{ key: "control", weight: 0.5 }, { key: "blue", weight: 0.5 }] },
+ *   { id: "user-1" },
+ * ) // { inExperiment: true, variant: "control" | "blue", payload: null, reason: "assigned", unitId: "user-1" }
+ */
+export function assignVariant(experiment: ExperimentConfig | null | undefined, user: User): Assignment {
+  if (
+    !experiment ||
+    experiment.active === false ||
+    experiment.hashVersion !== 1 ||
+    !Array.isArray(experiment.variants) ||
+    experiment.variants.length === 0
+  ) {
+    return result(experiment, 0, false, "not-running", null);
+  }
+  const unitId = unitIdOf(user, experiment.unitAttribute);
+  if (unitId === null) return result(experiment, 0, false, "no-unit-id", null);
+
+  const forcedKey = experiment.forced?.[unitId];
+  if (forcedKey !== undefined) {
+    const index = experiment.variants.findIndex((v) => v.key === forcedKey);
+    if (index >= 0) return result(experiment, index, true, "forced", unitId);
+  }
+  if (experiment.condition && !evaluateCondition(experiment.condition, user)) {
+    return result(experiment, 0, false, "targeting", unitId);
+  }
+  if (experiment.layer && !inRange(hashToLayerUnit(experiment.layer.key, unitId), experiment.layer.range)) {
+    return result(experiment, 0, false, "layer", unitId);
+  }
+  const u = hashToUnit(experiment.seed || experiment.key, unitId);
+  const index = chooseVariantIndex(u, experiment.variants, experiment.coverage);
+  if (index < 0) return result(experiment, 0, false, "coverage", unitId);
+  return result(experiment, index, true, "assigned", unitId);
+}

@@ -1,0 +1,63 @@
+import murmurhash from "murmurhash";
+
+/** 2^32: divides a uint32 hash into [0, 1). */
+const TWO_POW_32 = 4294967296;
+
+// One encoder and one scratch buffer for the whole module: hashing allocates nothing per call
+// except when an id longer than the buffer arrives (the buffer then grows once).
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(256);
+// views[n] is scratch.subarray(0, n), created once per length and reused, because the
+// murmurhash package reads `key.length` and so needs a view of exactly the encoded bytes.
+let views: Uint8Array[] = [];
+
+function viewOf(length: number): Uint8Array {
+  let view = views[length];
+  if (view === undefined) {
+    view = scratch.subarray(0, length);
+    views[length] = view;
+  }
+  return view;
+}
+
+/**
+ * MurmurHash3 x86 32-bit of the UTF-8 bytes of `text`, seed 0, as an unsigned 32-bit integer.
+ * Lone UTF-16 surrogates are encoded as U+FFFD (EF BF BD), as `TextEncoder` does.
+ *
+ * Reference: Austin Appleby, MurmurHash3_x86_32 (smhasher); computed by the `murmurhash`
+ * package's `v3` over a reused UTF-8 buffer.
+ *
+ * @example murmur3Utf8("foo") // 4138058784 (Python mmh3.hash("foo") = -156908512 as signed)
+ */
+export function murmur3Utf8(text: string): number {
+  // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+  const needed = text.length * 3;
+  if (needed > scratch.length) {
+    let size = scratch.length;
+    while (size < needed) size *= 2;
+    scratch = new Uint8Array(size);
+    views = [];
+  }
+  const { written } = encoder.encodeInto(text, scratch);
+  return murmurhash.v3(viewOf(written), 0);
+}
+
+/**
+ * The unit's position in [0, 1) for an experiment (assignment spec, hashVersion 1):
+ * `u = murmur3_x86_32(UTF-8(seed + ":" + unitId), 0) / 2^32`.
+ *
+ * @example hashToUnit("new-checkout", "user-1") // a number in [0, 1), same on every platform
+ */
+export function hashToUnit(seed: string, unitId: string): number {
+  return murmur3Utf8(`${seed}:${unitId}`) / TWO_POW_32;
+}
+
+/**
+ * The unit's position in [0, 1) within a mutual-exclusion layer (hashVersion 1):
+ * `u_layer = murmur3_x86_32(UTF-8("layer:" + layerKey + ":" + unitId), 0) / 2^32`.
+ *
+ * @example hashToLayerUnit("checkout-layer", "user-1") // a number in [0, 1)
+ */
+export function hashToLayerUnit(layerKey: string, unitId: string): number {
+  return murmur3Utf8(`layer:${layerKey}:${unitId}`) / TWO_POW_32;
+}
