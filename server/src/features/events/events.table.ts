@@ -1,0 +1,50 @@
+import { doublePrecision, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+/**
+ * Exposures posted by the SDK: one row per (client-generated) event id, so a retried
+ * batch never counts twice. Distributed by `unit_id` on Citus, colocated with `events`.
+ */
+export const exposures = pgTable(
+  "exposures",
+  {
+    id: uuid("id").primaryKey(),
+    experimentKey: text("experiment_key").notNull(),
+    variantKey: text("variant_key").notNull(),
+    unitId: text("unit_id").notNull(),
+    ts: timestamp("ts", { withTimezone: true, mode: "date" }).notNull(),
+    attributes: jsonb("attributes").$type<Record<string, unknown>>(),
+    receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Results: first exposure per unit of one experiment.
+    index("exposures_experiment_unit_ts_idx").on(t.experimentKey, t.unitId, t.ts),
+    // Erasure by unit.
+    index("exposures_unit_idx").on(t.unitId),
+    // Retention deletes by age: BRIN is tiny and nearly free to maintain, and rows arrive
+    // roughly in timestamp order.
+    index("exposures_ts_brin").using("brin", t.ts),
+  ],
+);
+
+/** Behavioral events (`track`) posted by the SDK, keyed by client-generated id. */
+export const events = pgTable(
+  "events",
+  {
+    id: uuid("id").primaryKey(),
+    name: text("name").notNull(),
+    unitId: text("unit_id").notNull(),
+    ts: timestamp("ts", { withTimezone: true, mode: "date" }).notNull(),
+    value: doublePrecision("value"),
+    properties: jsonb("properties").$type<Record<string, unknown>>(),
+    receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Results: events of one unit and metric inside the window; also serves erasure by unit_id.
+    index("events_unit_name_ts_idx").on(t.unitId, t.name, t.ts),
+    // Retention deletes by age (BRIN, see exposures).
+    index("events_ts_brin").using("brin", t.ts),
+  ],
+);
+
+export type ExposureRow = typeof exposures.$inferInsert;
+export type EventRow = typeof events.$inferInsert;
