@@ -1,0 +1,370 @@
+import { type Assignment, assignVariant, type User } from "./assign.js";
+import { Delivery, type DeliveryStats } from "./delivery.js";
+import { LruSet } from "./lru.js";
+import {
+  beaconSender,
+  defaultFetch,
+  defaultStorage,
+  type FetchLike,
+  onPageHide,
+  type StorageLike,
+  unrefTimer,
+} from "./runtime.js";
+import type { ExperimentConfig, Json, SdkConfig } from "./types.js";
+
+/** Options of {@link createClient}. Durations are milliseconds. */
+export interface ClientOptions {
+  /** Base URL of the server, e.g. "https://ab.example.com". */
+  apiHost: string;
+  /** Public SDK key of one environment. */
+  sdkKey: string;
+  /** Default user (attributes + unit id) for calls that pass none. */
+  user?: User;
+  /** Send and store nothing until `setConsent(true)`. Default false. */
+  requireConsent?: boolean;
+  /** Receives every internal failure; the SDK never throws into the app. */
+  onError?: (error: unknown, context: string) => void;
+  /** Send queued events this often. Default 5000; 0 sends only on flush()/close()/batch full. */
+  flushInterval?: number;
+  /** Most events kept while waiting to send; the oldest is dropped beyond it. Default 1000. */
+  maxQueue?: number;
+  /** Events per POST (server limit 1000). Default 100. */
+  batchSize?: number;
+  /** Config to start from (server-side rendering, tests); skips the initial fetch. */
+  bootstrap?: SdkConfig;
+  /** Refetch the config (with ETag) this often. Default 60000; 0 disables. */
+  refreshInterval?: number;
+  /** Distinct (experiment, unit, variant) exposures remembered for dedupe. Default 10000. */
+  dedupeSize?: number;
+  /** First retry delay after a network error/5xx; doubles up to retryMaxMs, with jitter. Default 1000. */
+  retryBaseMs?: number;
+  /** Default 60000. */
+  retryMaxMs?: number;
+  /** How long close() keeps retrying to deliver queued events. Default 5000. */
+  closeTimeoutMs?: number;
+  /** Per-request timeout. Default 10000. */
+  requestTimeoutMs?: number;
+  /** Custom fetch (defaults to the global one). */
+  fetch?: FetchLike;
+  /** Where the last good config is kept; defaults to localStorage in browsers, none in Node. */
+  storage?: StorageLike | null;
+}
+
+/** What `track` records besides the event name. */
+export interface TrackOptions {
+  value?: number;
+  properties?: Record<string, Json>;
+  /** Attribute that holds the unit id. Default "id". */
+  unitAttribute?: string;
+}
+
+/** The SDK client: assignment, exposure logging, event tracking, config refresh. */
+export interface Client {
+  /** Resolves once the first config load finished (success or not). Never rejects. */
+  ready(): Promise<void>;
+  /** The variant key; the control when not in the experiment or on failure; null if the experiment is unknown. */
+  getVariant(experimentKey: string, user?: User): string | null;
+  /** The full assignment (variant, payload, reason); logs one exposure when `reason` is "assigned". */
+  getAssignment(experimentKey: string, user?: User): Assignment;
+  /** Enqueue a behavioral event for the user's unit id. */
+  track(eventName: string, options?: TrackOptions, user?: User): void;
+  /** Replace the default user. */
+  setUser(user: User): void;
+  /** Grant (flushes what waited) or withdraw consent (clears the queue and stored config). */
+  setConsent(granted: boolean): void;
+  /** Send queued events now (one pass; failures are retried later in the background). */
+  flush(): Promise<void>;
+  /** Fetch the config now (conditional on the ETag). */
+  refresh(): Promise<void>;
+  /** The config in use, or null before the first load. */
+  getConfig(): SdkConfig | null;
+  /** Called after each config change; returns an unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  /** Delivery counters. */
+  stats(): DeliveryStats;
+  /** Stop timers and listeners and deliver what is queued (retrying until closeTimeoutMs). */
+  close(): Promise<void>;
+}
+
+const STORAGE_PREFIX = "abtest:config:";
+
+function isSdkConfig(value: unknown): value is SdkConfig {
+  const v = value as SdkConfig | null;
+  return typeof v === "object" && v !== null && typeof v.version === "string" && Array.isArray(v.experiments);
+}
+
+function fallbackAssignment(experiment: ExperimentConfig | undefined): Assignment {
+  const control = experiment?.variants?.[0];
+  return {
+    inExperiment: false,
+    variant: control?.key ?? null,
+    payload: control?.payload ?? null,
+    reason: "not-running",
+    unitId: null,
+  };
+}
+
+/**
+ * Create an SDK client. Never throws: invalid options and runtime failures are reported to
+ * `onError` and the client falls back to the control experience.
+ *
+ * @example
+ * const client = createClient({ apiHost: "https://ab.example.com", sdkKey: "sdk_live_...", user: { id: "u-1" } });
+ * await client.ready();
+ * if (client.getVariant("new-checkout") === "treatment") showNewCheckout();
+ * client.track("purchase", { value: 42.5 });
+ */
+export function createClient(options: ClientOptions): Client {
+  const onError = options.onError;
+  const report = (error: unknown, context: string) => {
+    try {
+      onError?.(error, context);
+    } catch {
+      // a throwing onError must not break the host app either
+    }
+  };
+  const base = String(options.apiHost ?? "").replace(/\/+$/, "");
+  const sdkKey = String(options.sdkKey ?? "");
+  const fetchImpl = options.fetch ?? defaultFetch();
+  const storage = options.storage === undefined ? defaultStorage() : options.storage;
+  const storageKey = STORAGE_PREFIX + sdkKey;
+  const headers = { authorization: `Bearer ${sdkKey}` };
+  const refreshInterval = options.refreshInterval ?? 60_000;
+  const flushInterval = options.flushInterval ?? 5_000;
+  const batchSize = Math.max(1, Math.min(1000, options.batchSize ?? 100));
+  const closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+
+  let user: User = options.user ?? {};
+  let consent = !options.requireConsent;
+  let closed = false;
+  let config: SdkConfig | null = null;
+  let etag: string | null = null;
+  let experiments = new Map<string, ExperimentConfig>();
+  const listeners = new Set<() => void>();
+  const seen = new LruSet(Math.max(1, options.dedupeSize ?? 10_000));
+  const timers: ReturnType<typeof setInterval>[] = [];
+  let flushSoon: ReturnType<typeof setTimeout> | null = null;
+
+  const delivery = new Delivery({
+    url: `${base}/api/v1/events`,
+    headers,
+    fetch: fetchImpl,
+    beacon: beaconSender(),
+    beaconUrl: `${base}/api/v1/events?key=${encodeURIComponent(sdkKey)}`,
+    batchSize,
+    maxQueue: Math.max(1, options.maxQueue ?? 1000),
+    retryBaseMs: options.retryBaseMs ?? 1000,
+    retryMaxMs: options.retryMaxMs ?? 60_000,
+    requestTimeoutMs,
+    canSend: () => consent,
+    report,
+  });
+
+  function persist(): void {
+    if (!storage || !consent || !config) return;
+    try {
+      storage.setItem(storageKey, JSON.stringify({ etag, config }));
+    } catch (error) {
+      report(error, "storage");
+    }
+  }
+
+  function setConfig(next: SdkConfig, nextEtag: string | null): void {
+    config = next;
+    etag = nextEtag;
+    const map = new Map<string, ExperimentConfig>();
+    for (const e of next.experiments) map.set(e.key, e);
+    experiments = map;
+    for (const listener of listeners) {
+      try {
+        listener();
+      } catch (error) {
+        report(error, "subscribe");
+      }
+    }
+  }
+
+  function loadStored(): void {
+    if (!storage) return;
+    try {
+      const raw = storage.getItem(storageKey);
+      if (!raw) return;
+      const parsed = JSON.parse(raw) as { etag?: string | null; config?: unknown };
+      if (isSdkConfig(parsed.config)) setConfig(parsed.config, parsed.etag ?? null);
+    } catch (error) {
+      report(error, "storage");
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    try {
+      if (!fetchImpl) throw new Error("no fetch available: pass `fetch` to createClient");
+      const requestHeaders: Record<string, string> = { ...headers };
+      if (etag) requestHeaders["if-none-match"] = etag;
+      const signal =
+        typeof AbortSignal.timeout === "function" ? AbortSignal.timeout(requestTimeoutMs) : undefined;
+      const res = await fetchImpl(`${base}/api/v1/sdk/config`, { headers: requestHeaders, signal });
+      if (res.status === 304) return;
+      if (!res.ok) throw new Error(`config fetch failed: HTTP ${res.status}`);
+      const body = await res.json();
+      if (!isSdkConfig(body)) throw new Error("config payload is malformed");
+      setConfig(body, res.headers.get("etag") ?? `"${body.version}"`);
+      persist();
+    } catch (error) {
+      report(error, "config"); // keep the last good config
+    }
+  }
+
+  function scheduleFlushSoon(): void {
+    if (flushSoon !== null || closed) return;
+    flushSoon = setTimeout(() => {
+      flushSoon = null;
+      void delivery.flush();
+    }, 0);
+    unrefTimer(flushSoon);
+  }
+
+  function enqueueSize(): void {
+    if (delivery.size >= batchSize && consent) scheduleFlushSoon();
+  }
+
+  let readyPromise: Promise<void>;
+  try {
+    if (!base) report(new Error("apiHost is required"), "options");
+    if (options.bootstrap && isSdkConfig(options.bootstrap)) {
+      setConfig(options.bootstrap, `"${options.bootstrap.version}"`);
+      readyPromise = Promise.resolve();
+    } else {
+      loadStored();
+      readyPromise = refresh();
+    }
+    if (refreshInterval > 0) {
+      const t = setInterval(() => void refresh(), refreshInterval);
+      unrefTimer(t);
+      timers.push(t);
+    }
+    if (flushInterval > 0) {
+      const t = setInterval(() => void delivery.flush(), flushInterval);
+      unrefTimer(t);
+      timers.push(t);
+    }
+  } catch (error) {
+    report(error, "createClient");
+    readyPromise = Promise.resolve();
+  }
+  const removePageHide = onPageHide(() => {
+    try {
+      delivery.beaconAll();
+    } catch (error) {
+      report(error, "beacon");
+    }
+  });
+
+  function getAssignment(experimentKey: string, who?: User): Assignment {
+    const experiment = experiments.get(experimentKey);
+    try {
+      const result = assignVariant(experiment, who ?? user);
+      if (result.reason === "assigned" && !closed) {
+        const variant = result.variant!;
+        const unitId = result.unitId!;
+        if (seen.add(`${experimentKey}\u0000${unitId}\u0000${variant}`)) {
+          delivery.push({
+            kind: "exposure",
+            experiment: experimentKey,
+            variant,
+            unitId,
+            time: Date.now(),
+            seq: 0,
+          });
+          enqueueSize();
+        }
+      }
+      return result;
+    } catch (error) {
+      report(error, "getAssignment");
+      try {
+        return fallbackAssignment(experiment);
+      } catch {
+        return { inExperiment: false, variant: null, payload: null, reason: "not-running", unitId: null };
+      }
+    }
+  }
+
+  return {
+    ready: () => readyPromise,
+    getAssignment,
+    getVariant: (experimentKey, who) => getAssignment(experimentKey, who).variant,
+    track(eventName, trackOptions = {}, who) {
+      try {
+        if (closed) return;
+        const attrs = who ?? user;
+        const raw = attrs[trackOptions.unitAttribute ?? "id"];
+        const unitId = typeof raw === "number" && Number.isFinite(raw) ? String(raw) : raw;
+        if (typeof unitId !== "string" || unitId === "") {
+          report(new Error(`track("${eventName}"): the user has no unit id`), "track");
+          return;
+        }
+        delivery.push({
+          kind: "track",
+          name: String(eventName),
+          unitId,
+          time: Date.now(),
+          seq: 0,
+          value: trackOptions.value,
+          properties: trackOptions.properties,
+        });
+        enqueueSize();
+      } catch (error) {
+        report(error, "track");
+      }
+    },
+    setUser(next) {
+      user = next ?? {};
+    },
+    setConsent(granted) {
+      try {
+        consent = Boolean(granted);
+        if (consent) {
+          persist();
+          if (delivery.size > 0) scheduleFlushSoon();
+        } else {
+          delivery.clear();
+          seen.clear();
+          storage?.removeItem(storageKey);
+        }
+      } catch (error) {
+        report(error, "setConsent");
+      }
+    },
+    async flush() {
+      try {
+        await delivery.flush();
+      } catch (error) {
+        report(error, "flush");
+      }
+    },
+    refresh,
+    getConfig: () => config,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    stats: () => ({ queued: delivery.size, ...delivery.stats }),
+    async close() {
+      try {
+        if (closed) return;
+        closed = true;
+        for (const t of timers) clearInterval(t);
+        if (flushSoon !== null) clearTimeout(flushSoon);
+        removePageHide();
+        await delivery.drain(Date.now() + closeTimeoutMs);
+        delivery.cancelRetry();
+      } catch (error) {
+        report(error, "close");
+      }
+    },
+  };
+}

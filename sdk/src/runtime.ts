@@ -1,0 +1,108 @@
+/**
+ * The only place the client touches platform globals (browser or Node). Typed structurally so
+ * the package compiles without the DOM lib and runs where a global is missing.
+ */
+
+/** The subset of `fetch` the client uses; the global `fetch` satisfies it. */
+export type FetchLike = (
+  url: string,
+  init?: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    signal?: AbortSignal;
+    keepalive?: boolean;
+  },
+) => Promise<{
+  ok: boolean;
+  status: number;
+  headers: { get(name: string): string | null };
+  json(): Promise<unknown>;
+}>;
+
+/** The subset of the Web Storage API used to persist the last good config. */
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+interface EventTargetLike {
+  addEventListener(type: string, listener: () => void): void;
+  removeEventListener(type: string, listener: () => void): void;
+}
+
+interface BrowserGlobals {
+  fetch?: FetchLike;
+  localStorage?: StorageLike;
+  navigator?: { sendBeacon?: (url: string, data: string) => boolean };
+  document?: EventTargetLike & { visibilityState?: string };
+  window?: EventTargetLike;
+  crypto?: { randomUUID?: () => string; getRandomValues?: (array: Uint8Array) => Uint8Array };
+}
+
+const g = globalThis as unknown as BrowserGlobals;
+
+/** The global fetch, if any. */
+export function defaultFetch(): FetchLike | undefined {
+  return typeof g.fetch === "function" ? g.fetch.bind(globalThis) : undefined;
+}
+
+/** `localStorage` when it exists and is usable (it throws in some sandboxed iframes). */
+export function defaultStorage(): StorageLike | null {
+  try {
+    const storage = g.localStorage;
+    if (!storage) return null;
+    const probe = "__abtest_probe__";
+    storage.setItem(probe, "1");
+    storage.removeItem(probe);
+    return storage;
+  } catch {
+    return null;
+  }
+}
+
+/** `navigator.sendBeacon` bound to navigator, when available (browsers). */
+export function beaconSender(): ((url: string, data: string) => boolean) | null {
+  const nav = g.navigator;
+  return nav && typeof nav.sendBeacon === "function" ? nav.sendBeacon.bind(nav) : null;
+}
+
+/**
+ * Register `onHide` for `pagehide` and for `visibilitychange` to hidden (browsers only).
+ * Returns a function that removes the listeners.
+ */
+export function onPageHide(onHide: () => void): () => void {
+  const doc = g.document;
+  const win = g.window;
+  if (!doc || !win || typeof win.addEventListener !== "function") return () => {};
+  const onVisibility = () => {
+    if (doc.visibilityState === "hidden") onHide();
+  };
+  doc.addEventListener("visibilitychange", onVisibility);
+  win.addEventListener("pagehide", onHide);
+  return () => {
+    doc.removeEventListener("visibilitychange", onVisibility);
+    win.removeEventListener("pagehide", onHide);
+  };
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** A random RFC 4122 version 4 UUID (crypto.randomUUID, else getRandomValues, else Math.random). */
+export function randomId(): string {
+  const c = g.crypto;
+  if (c && typeof c.randomUUID === "function") return c.randomUUID();
+  const b = new Uint8Array(16);
+  if (c && typeof c.getRandomValues === "function") c.getRandomValues(b);
+  else for (let i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => HEX[x]!);
+  return `${h.slice(0, 4).join("")}-${h.slice(4, 6).join("")}-${h.slice(6, 8).join("")}-${h.slice(8, 10).join("")}-${h.slice(10).join("")}`;
+}
+
+/** A timer that does not keep a Node process alive. */
+export function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
+  (timer as { unref?: () => void }).unref?.();
+}
