@@ -1,0 +1,142 @@
+import { inArray, sql } from "drizzle-orm";
+import type { Db } from "../../db.js";
+import { experiments } from "../experiments/experiments.table.js";
+import type { IngestRows } from "./events.writer.js";
+import type { ExperimentVariants } from "./experiment-catalog.js";
+
+type Row = Record<string, unknown>;
+
+function rowsOf(result: unknown): Row[] {
+  return (result as { rows: Row[] }).rows;
+}
+
+/**
+ * Inserts the rows of one group commit in a single transaction, one
+ * `INSERT ... SELECT FROM unnest(...) ON CONFLICT (id) DO NOTHING RETURNING id` per table,
+ * and returns the ids actually inserted (already stored ids are left out).
+ * A deadlock between two transactions inserting the same ids in different order is retried.
+ */
+export async function insertIngestRows(
+  db: Db,
+  rows: IngestRows,
+): Promise<{ exposureIds: string[]; eventIds: string[] }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await insertOnce(db, rows);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= 3 || (code !== "40P01" && code !== "40001")) throw error;
+    }
+  }
+}
+
+async function insertOnce(db: Db, rows: IngestRows): Promise<{ exposureIds: string[]; eventIds: string[] }> {
+  const { exposures, tracks } = rows;
+  return db.transaction(async (tx) => {
+    let exposureIds: string[] = [];
+    let eventIds: string[] = [];
+    if (exposures.length > 0) {
+      const n = exposures.length;
+      const id = new Array<string>(n);
+      const experiment = new Array<string>(n);
+      const variant = new Array<string>(n);
+      const unit = new Array<string>(n);
+      const ts = new Array<string>(n);
+      const attributes = new Array<string | null>(n);
+      for (let i = 0; i < n; i++) {
+        const r = exposures[i]!;
+        id[i] = r.id;
+        experiment[i] = r.experimentKey;
+        variant[i] = r.variantKey;
+        unit[i] = r.unitId;
+        ts[i] = r.ts;
+        attributes[i] = r.attributes;
+      }
+      const result = await tx.execute(sql`
+        insert into exposures (id, experiment_key, variant_key, unit_id, ts, attributes)
+        select * from unnest(${sql.param(id)}::uuid[], ${sql.param(experiment)}::text[],
+          ${sql.param(variant)}::text[], ${sql.param(unit)}::text[],
+          ${sql.param(ts)}::timestamptz[], ${sql.param(attributes)}::jsonb[])
+        on conflict (id) do nothing
+        returning id`);
+      exposureIds = rowsOf(result).map((r) => r.id as string);
+    }
+    if (tracks.length > 0) {
+      const n = tracks.length;
+      const id = new Array<string>(n);
+      const name = new Array<string>(n);
+      const unit = new Array<string>(n);
+      const ts = new Array<string>(n);
+      const value = new Array<number | null>(n);
+      const properties = new Array<string | null>(n);
+      for (let i = 0; i < n; i++) {
+        const r = tracks[i]!;
+        id[i] = r.id;
+        name[i] = r.name;
+        unit[i] = r.unitId;
+        ts[i] = r.ts;
+        value[i] = r.value;
+        properties[i] = r.properties;
+      }
+      const result = await tx.execute(sql`
+        insert into events (id, name, unit_id, ts, value, properties)
+        select * from unnest(${sql.param(id)}::uuid[], ${sql.param(name)}::text[],
+          ${sql.param(unit)}::text[], ${sql.param(ts)}::timestamptz[],
+          ${sql.param(value)}::float8[], ${sql.param(properties)}::jsonb[])
+        on conflict (id) do nothing
+        returning id`);
+      eventIds = rowsOf(result).map((r) => r.id as string);
+    }
+    return { exposureIds, eventIds };
+  });
+}
+
+/** Deletes every exposure and event of one unit; returns how many rows of each went. */
+export async function deleteUnitRows(db: Db, unitId: string): Promise<{ exposures: number; events: number }> {
+  return db.transaction(async (tx) => {
+    const e = await tx.execute(sql`
+      with d as (delete from exposures where unit_id = ${unitId} returning 1) select count(*)::int as n from d`);
+    const t = await tx.execute(sql`
+      with d as (delete from events where unit_id = ${unitId} returning 1) select count(*)::int as n from d`);
+    return { exposures: Number(rowsOf(e)[0]?.n ?? 0), events: Number(rowsOf(t)[0]?.n ?? 0) };
+  });
+}
+
+/**
+ * Deletes exposures and events whose timestamp is before `cutoff`, in slices of
+ * `sliceSize` rows per statement so no single transaction grows unbounded.
+ */
+export async function deleteRowsBefore(
+  db: Db,
+  cutoff: Date,
+  sliceSize = 10_000,
+): Promise<{ exposures: number; events: number }> {
+  const iso = cutoff.toISOString();
+  const purge = async (table: "exposures" | "events"): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const result = await db.execute(sql`
+        with d as (
+          delete from ${sql.identifier(table)} where id in (
+            select id from ${sql.identifier(table)} where ts < ${iso}::timestamptz limit ${sliceSize})
+          returning 1)
+        select count(*)::int as n from d`);
+      const n = Number(rowsOf(result)[0]?.n ?? 0);
+      total += n;
+      if (n < sliceSize) return total;
+    }
+  };
+  return { exposures: await purge("exposures"), events: await purge("events") };
+}
+
+/**
+ * Experiments that may receive exposures (running or stopped; a draft or archived
+ * experiment is unknown to ingestion) with their variant keys.
+ */
+export async function loadExposableExperiments(db: Db): Promise<ExperimentVariants> {
+  const rows = await db
+    .select({ key: experiments.key, variants: experiments.variants })
+    .from(experiments)
+    .where(inArray(experiments.status, ["running", "stopped"]));
+  return new Map(rows.map((r) => [r.key, new Set(r.variants.map((v) => v.key))]));
+}

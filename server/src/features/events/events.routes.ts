@@ -1,0 +1,85 @@
+import express, { type RequestHandler, Router } from "express";
+import { AppError } from "../../errors.js";
+import { eraseUnit, type RetentionDeps } from "./events.retention.js";
+import { MAX_BODY_BYTES, unitIdParamsSchema } from "./events.schemas.js";
+import { type IngestDeps, ingestEvents } from "./events.service.js";
+
+/** Dependencies of {@link createEventsRouter}. */
+export interface EventsRouterDeps {
+  ingest: IngestDeps;
+  erase: RetentionDeps;
+  /** Accepts a valid SDK key in `Authorization: Bearer <key>`, else 401. */
+  requireSdkKey: RequestHandler;
+  /** Accepts a valid admin token, else 401. */
+  requireAdmin: RequestHandler;
+}
+
+/** Lets any origin post events from a browser. */
+const cors: RequestHandler = (req, res, next) => {
+  res.setHeader("Access-Control-Allow-Origin", "*");
+  if (req.method === "OPTIONS") {
+    res.setHeader("Access-Control-Allow-Methods", "POST, OPTIONS");
+    res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
+    res.setHeader("Access-Control-Max-Age", "86400");
+    res.status(204).end();
+    return;
+  }
+  next();
+};
+
+/**
+ * `navigator.sendBeacon` cannot set headers, so the SDK key may come as `?key=`;
+ * it is moved into the Authorization header the SDK-key check reads.
+ */
+const keyFromQuery: RequestHandler = (req, _res, next) => {
+  const key = req.query.key;
+  if (!req.headers.authorization && typeof key === "string" && key.length > 0) {
+    req.headers.authorization = `Bearer ${key}`;
+  }
+  next();
+};
+
+// Any content type (sendBeacon sends text/plain) is read as text and parsed as JSON here,
+// so a bad body gets our own 400/413 and never reaches the database.
+const readText = express.text({ type: () => true, limit: MAX_BODY_BYTES });
+const parseJsonBody: RequestHandler = (req, res, next) => {
+  readText(req, res, (error?: unknown) => {
+    if (error) {
+      const e = error as { type?: string; status?: number };
+      if (e.type === "entity.too.large" || e.status === 413) {
+        next(new AppError(413, "payload_too_large", `request body exceeds ${MAX_BODY_BYTES} bytes (1 MB)`));
+      } else next(new AppError(400, "bad_request", "could not read the request body"));
+      return;
+    }
+    const text: unknown = req.body;
+    if (typeof text !== "string" || text.length === 0) {
+      next(new AppError(400, "bad_request", 'body must be JSON: { "events": [ ... ] }'));
+      return;
+    }
+    try {
+      req.body = JSON.parse(text);
+    } catch {
+      next(new AppError(400, "bad_request", "body is not valid JSON"));
+      return;
+    }
+    next();
+  });
+};
+
+/**
+ * `POST /api/v1/events` (SDK key; CORS; sendBeacon with `?key=`) and
+ * `DELETE /api/v1/units/:unitId` (admin). Mount at the app root.
+ */
+export function createEventsRouter(deps: EventsRouterDeps): Router {
+  const router = Router();
+  router.use("/api/v1/events", cors);
+  router.post("/api/v1/events", keyFromQuery, deps.requireSdkKey, parseJsonBody, async (req, res) => {
+    res.json(await ingestEvents(deps.ingest, req.body));
+  });
+  router.delete("/api/v1/units/:unitId", deps.requireAdmin, async (req, res) => {
+    const params = unitIdParamsSchema.safeParse(req.params);
+    if (!params.success) throw new AppError(400, "bad_request", "unitId must be 1 to 256 characters");
+    res.json(await eraseUnit(deps.erase, params.data.unitId));
+  });
+  return router;
+}

@@ -1,0 +1,139 @@
+import type { IngestResponse } from "sdk/types";
+import { AppError } from "../../errors.js";
+import { ingestEnvelopeSchema, ingestEventSchema } from "./events.schemas.js";
+import type { ExposureInsert, GroupCommitWriter, TrackInsert } from "./events.writer.js";
+import type { ExperimentCatalog } from "./experiment-catalog.js";
+
+/** Events may be stamped at most this far in the future (client clock skew). */
+export const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+
+/** Counters the ingestion path increments (Prometheus in production). */
+export interface IngestCounters {
+  ingested: (n: number) => void;
+  rejected: (n: number) => void;
+  duplicates: (n: number) => void;
+}
+
+/** Dependencies of {@link ingestEvents}. */
+export interface IngestDeps {
+  writer: GroupCommitWriter;
+  catalog: ExperimentCatalog;
+  counters?: IngestCounters;
+  /** Called with the database error when a batch could not be committed. */
+  onStoreError?: (error: unknown) => void;
+  now?: () => number;
+}
+
+type Rejection = IngestResponse["rejected"][number];
+
+function jsonOrNull(value: Record<string, unknown> | undefined): string | null {
+  if (value === undefined) return null;
+  for (const _ in value) return JSON.stringify(value);
+  return null;
+}
+
+/**
+ * Validates a parsed `POST /api/v1/events` body and stores the valid events.
+ * A malformed envelope throws a 400 and stores nothing; a bad event is rejected with its
+ * index and reason while the rest are stored. Resolves after the rows are committed.
+ *
+ * @example
+ * const res = await ingestEvents(deps, { events: [{ id, type: "track", name: "purchase", unitId: "u1", timestamp }] });
+ * // -> { accepted: 1, duplicates: 0, rejected: [] }
+ */
+export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<IngestResponse> {
+  const envelope = ingestEnvelopeSchema.safeParse(body);
+  if (!envelope.success) {
+    const issue = envelope.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+    const message =
+      typeof body !== "object" || body === null || !("events" in body)
+        ? 'body must be a JSON object { "events": [ ... ] }'
+        : `${where}${issue?.message ?? "invalid body"}`;
+    throw new AppError(400, "bad_request", message);
+  }
+  const items = envelope.data.events;
+  const now = (deps.now ?? Date.now)();
+  const latest = now + MAX_FUTURE_MS;
+  const rejected: Rejection[] = [];
+  const exposures: ExposureInsert[] = [];
+  const exposureIndex: number[] = [];
+  const tracks: TrackInsert[] = [];
+  const experimentKeys = new Set<string>();
+
+  for (let index = 0; index < items.length; index++) {
+    const parsed = ingestEventSchema.safeParse(items[index]);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue?.path.join(".") ?? "";
+      rejected.push({ index, reason: `${path ? `${path}: ` : ""}${issue?.message ?? "invalid event"}` });
+      continue;
+    }
+    const event = parsed.data;
+    if (Date.parse(event.timestamp) > latest) {
+      rejected.push({ index, reason: "timestamp: more than 24 h in the future" });
+      continue;
+    }
+    const id = event.id.toLowerCase();
+    if (event.type === "exposure") {
+      experimentKeys.add(event.experiment);
+      exposureIndex.push(index);
+      exposures.push({
+        id,
+        experimentKey: event.experiment,
+        variantKey: event.variant,
+        unitId: event.unitId,
+        ts: event.timestamp,
+        attributes: jsonOrNull(event.attributes),
+      });
+    } else {
+      tracks.push({
+        id,
+        name: event.name,
+        unitId: event.unitId,
+        ts: event.timestamp,
+        value: event.value ?? null,
+        properties: jsonOrNull(event.properties),
+      });
+    }
+  }
+
+  let keptExposures = exposures;
+  if (exposures.length > 0) {
+    const experiments = await deps.catalog.snapshot(experimentKeys);
+    keptExposures = [];
+    for (let i = 0; i < exposures.length; i++) {
+      const row = exposures[i]!;
+      const variants = experiments.get(row.experimentKey);
+      if (!variants) {
+        rejected.push({
+          index: exposureIndex[i]!,
+          reason: `experiment: unknown experiment "${row.experimentKey}"`,
+        });
+      } else if (!variants.has(row.variantKey)) {
+        rejected.push({
+          index: exposureIndex[i]!,
+          reason: `variant: unknown variant "${row.variantKey}" of experiment "${row.experimentKey}"`,
+        });
+      } else keptExposures.push(row);
+    }
+    rejected.sort((a, b) => a.index - b.index);
+  }
+
+  let written: { accepted: number; duplicates: number };
+  try {
+    written = await deps.writer.write({ exposures: keptExposures, tracks });
+  } catch (error) {
+    deps.onStoreError?.(error);
+    throw new AppError(
+      503,
+      "unavailable",
+      "events could not be stored; nothing was acknowledged, retry later",
+    );
+  }
+  const { accepted, duplicates } = written;
+  deps.counters?.ingested(accepted);
+  deps.counters?.duplicates(duplicates);
+  if (rejected.length > 0) deps.counters?.rejected(rejected.length);
+  return { accepted, duplicates, rejected };
+}

@@ -1,0 +1,305 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type { IngestResponse } from "sdk/types";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { purgeExpired, startRetentionJob } from "./events.retention.js";
+import { type EventsHarness, startEventsHarness } from "./events-harness.test-util.js";
+
+let h: EventsHarness;
+
+beforeAll(async () => {
+  h = await startEventsHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(async () => {
+  await h.db.execute(sql`delete from events`);
+  await h.db.execute(sql`delete from exposures`);
+});
+
+const now = () => new Date().toISOString();
+const track = (over: Record<string, unknown> = {}) => ({
+  id: randomUUID(),
+  type: "track",
+  name: "purchase",
+  unitId: "u1",
+  timestamp: now(),
+  value: 12.5,
+  properties: { plan: "pro" },
+  ...over,
+});
+const exposure = (over: Record<string, unknown> = {}) => ({
+  id: randomUUID(),
+  type: "exposure",
+  experiment: "checkout",
+  variant: "treatment",
+  unitId: "u1",
+  timestamp: now(),
+  attributes: { country: "DE" },
+  ...over,
+});
+
+function post(body: unknown, init: { key?: string | null; contentType?: string; raw?: string } = {}) {
+  const headers: Record<string, string> = { "content-type": init.contentType ?? "application/json" };
+  const key = init.key === undefined ? h.sdkKey : init.key;
+  if (key) headers.authorization = `Bearer ${key}`;
+  return fetch(`${h.baseUrl}/api/v1/events`, {
+    method: "POST",
+    headers,
+    body: init.raw ?? JSON.stringify(body),
+  });
+}
+
+async function counts(): Promise<{ events: number; exposures: number }> {
+  const r = await h.db.execute(
+    sql`select (select count(*) from events)::int as events, (select count(*) from exposures)::int as exposures`,
+  );
+  const row = r.rows[0] as { events: number; exposures: number };
+  return { events: Number(row.events), exposures: Number(row.exposures) };
+}
+
+describe("POST /api/v1/events", () => {
+  it("stores exposures and track events and acknowledges them", async () => {
+    const e = exposure();
+    const t = track({ value: 3.25 });
+    const res = await post({ events: [e, t] });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(await res.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+    const ex = await h.db.execute(sql`select * from exposures`);
+    expect(ex.rows).toHaveLength(1);
+    expect(ex.rows[0]).toMatchObject({
+      id: e.id,
+      experiment_key: "checkout",
+      variant_key: "treatment",
+      unit_id: "u1",
+      attributes: { country: "DE" },
+    });
+    const ev = await h.db.execute(sql`select name, unit_id, value, properties, ts from events`);
+    expect(ev.rows[0]).toMatchObject({
+      name: "purchase",
+      unit_id: "u1",
+      value: 3.25,
+      properties: { plan: "pro" },
+    });
+    expect(new Date(ev.rows[0]!.ts as string).toISOString()).toBe(t.timestamp);
+  });
+
+  it("counts a repeated id as a duplicate, within a request and across requests", async () => {
+    const a = track();
+    const b = exposure();
+    const first = await post({ events: [a, b, { ...a }, { ...a, id: a.id.toUpperCase() }] });
+    expect(await first.json()).toEqual({ accepted: 2, duplicates: 2, rejected: [] });
+    const retry = await post({ events: [a, b, track()] });
+    expect(await retry.json()).toEqual({ accepted: 1, duplicates: 2, rejected: [] });
+    expect(await counts()).toEqual({ events: 2, exposures: 1 });
+  });
+
+  it("rejects bad events with their index and reason and stores the rest", async () => {
+    const future = new Date(Date.now() + 25 * 3600 * 1000).toISOString();
+    const soon = new Date(Date.now() + 23 * 3600 * 1000).toISOString();
+    const events = [
+      track(), // 0 ok
+      exposure({ experiment: "nope" }), // 1 unknown experiment
+      exposure({ variant: "nope" }), // 2 unknown variant
+      exposure({ experiment: "draft-exp", variant: "control" }), // 3 draft = unknown
+      track({ timestamp: future }), // 4 > 24 h ahead
+      track({ unitId: "x".repeat(257) }), // 5 too long
+      track({ id: "not-a-uuid" }), // 6
+      track({ name: undefined }), // 7 missing name
+      { ...track(), type: "click" }, // 8 unknown type
+      track({ properties: { note: "y".repeat(300) } }), // 9 long string inside properties
+      track({ timestamp: "yesterday" }), // 10
+      exposure({ experiment: "stopped-exp", variant: "control" }), // 11 ok: stopped still accepts
+      track({ timestamp: soon }), // 12 ok
+    ];
+    const raw = JSON.stringify({ events: [...events, track({ value: 1, properties: undefined })] }).replace(
+      /"value":1}\]}$/,
+      '"value":1e999}]}',
+    ); // 13 Infinity
+    const res = await post(null, { raw });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as IngestResponse;
+    expect(body.accepted).toBe(3);
+    expect(body.duplicates).toBe(0);
+    expect(body.rejected.map((r) => r.index)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13]);
+    const reason = (i: number) => body.rejected.find((r) => r.index === i)!.reason;
+    expect(reason(1)).toMatch(/unknown experiment "nope"/);
+    expect(reason(2)).toMatch(/unknown variant "nope"/);
+    expect(reason(3)).toMatch(/unknown experiment "draft-exp"/);
+    expect(reason(4)).toMatch(/24 h in the future/);
+    expect(reason(5)).toMatch(/^unitId: .*256/);
+    expect(reason(6)).toMatch(/^id: /);
+    expect(reason(7)).toMatch(/^name: /);
+    expect(reason(8)).toMatch(/^type: /);
+    expect(reason(9)).toMatch(/properties\.note: string longer than 256/);
+    expect(reason(10)).toMatch(/^timestamp: /);
+    expect(reason(13)).toMatch(/^value: /);
+    expect(await counts()).toEqual({ events: 2, exposures: 1 });
+  });
+
+  it("answers 400 for a malformed envelope, not JSON or over 1000 events, and stores nothing", async () => {
+    const cases: [string, string][] = [
+      ["{not json", "not valid JSON"],
+      ["", "body must be JSON"],
+      ["[]", "events"],
+      ['{"events": {}}', "events"],
+      ['{"evnts": []}', "events"],
+      [JSON.stringify({ events: Array.from({ length: 1001 }, () => track()) }), "at most 1000 events"],
+    ];
+    for (const [raw, message] of cases) {
+      const res = await post(null, { raw });
+      expect(res.status, raw.slice(0, 40)).toBe(400);
+      const body = (await res.json()) as { error: { message: string } };
+      expect(body.error.message).toContain(message);
+    }
+    expect(await counts()).toEqual({ events: 0, exposures: 0 });
+  });
+
+  it("answers 413 over 1 MB and 401 for a missing or unknown key, storing nothing", async () => {
+    const big = { events: [track({ properties: { a: "z".repeat(200) } })], pad: "p".repeat(1024 * 1024) };
+    const res = await post(big);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/1 MB/);
+    expect((await post({ events: [track()] }, { key: null })).status).toBe(401);
+    expect((await post({ events: [track()] }, { key: "sdk_wrong" })).status).toBe(401);
+    expect(await counts()).toEqual({ events: 0, exposures: 0 });
+  });
+
+  it("accepts navigator.sendBeacon: text/plain body and the key in ?key=", async () => {
+    const res = await fetch(`${h.baseUrl}/api/v1/events?key=${encodeURIComponent(h.sdkKey)}`, {
+      method: "POST",
+      headers: { "content-type": "text/plain;charset=UTF-8" },
+      body: JSON.stringify({ events: [track(), exposure()] }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+    const bad = await fetch(`${h.baseUrl}/api/v1/events?key=nope`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ events: [track()] }),
+    });
+    expect(bad.status).toBe(401);
+    expect(await counts()).toEqual({ events: 1, exposures: 1 });
+  });
+
+  it("answers CORS preflight so browsers can post with Authorization", async () => {
+    const res = await fetch(`${h.baseUrl}/api/v1/events`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://shop.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("access-control-allow-methods")).toContain("POST");
+    expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
+    expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("content-type");
+    const unauthorized = await post({ events: [] }, { key: null });
+    expect(unauthorized.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
+  it("acknowledges concurrent requests and stores every row exactly once", async () => {
+    const shared = Array.from({ length: 50 }, () => track());
+    const batches = Array.from({ length: 30 }, (_, i) => [
+      ...Array.from({ length: 80 }, () => track({ unitId: `u${i}` })),
+      ...Array.from({ length: 20 }, () => exposure({ unitId: `u${i}` })),
+      ...shared, // the same 50 ids in every request
+    ]);
+    const answers = await Promise.all(
+      batches.map(async (events) => {
+        const res = await post({ events });
+        expect(res.status).toBe(200);
+        return (await res.json()) as IngestResponse;
+      }),
+    );
+    const accepted = answers.reduce((s, a) => s + a.accepted, 0);
+    const duplicates = answers.reduce((s, a) => s + a.duplicates, 0);
+    expect(accepted).toBe(30 * 100 + 50);
+    expect(duplicates).toBe(29 * 50);
+    expect(await counts()).toEqual({ events: 30 * 80 + 50, exposures: 30 * 20 });
+    const distinct = await h.db.execute(sql`select count(distinct id)::int as n from events`);
+    expect(Number(distinct.rows[0]!.n)).toBe(30 * 80 + 50);
+  });
+
+  it("answers 503 and acknowledges nothing when the commit fails", async () => {
+    await h.db.execute(sql`alter table events add constraint events_test_no_boom check (name <> 'boom')`);
+    try {
+      const res = await post({ events: [track(), track({ name: "boom" }), exposure()] });
+      expect(res.status).toBe(503);
+      expect(await counts()).toEqual({ events: 0, exposures: 0 });
+    } finally {
+      await h.db.execute(sql`alter table events drop constraint events_test_no_boom`);
+    }
+  });
+
+  it("drain() resolves after in-flight batches are committed", async () => {
+    const pending = Array.from({ length: 8 }, () =>
+      post({ events: Array.from({ length: 50 }, () => track()) }).then((r) => r.status),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    await h.events.drain();
+    expect(h.events.writer.pending).toBe(0);
+    expect(await Promise.all(pending)).toEqual(Array(8).fill(200));
+    expect((await counts()).events).toBe(400);
+  });
+});
+
+describe("DELETE /api/v1/units/:unitId", () => {
+  it("erases every exposure and event of one unit and nothing else", async () => {
+    await post({
+      events: [track({ unitId: "gone" }), track({ unitId: "gone" }), exposure({ unitId: "gone" })],
+    });
+    await post({ events: [track({ unitId: "kept" }), exposure({ unitId: "kept" })] });
+    const del = (key: string | null) =>
+      fetch(`${h.baseUrl}/api/v1/units/gone`, {
+        method: "DELETE",
+        headers: key ? { authorization: `Bearer ${key}` } : {},
+      });
+    expect((await del(null)).status).toBe(401);
+    expect((await del(h.sdkKey)).status).toBe(401);
+    const res = await del(h.adminToken);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ unitId: "gone", exposures: 1, events: 2 });
+    expect(await counts()).toEqual({ events: 1, exposures: 1 });
+    const again = await del(h.adminToken);
+    expect(await again.json()).toEqual({ unitId: "gone", exposures: 0, events: 0 });
+  });
+});
+
+describe("retention", () => {
+  it("purgeExpired deletes rows older than N days only", async () => {
+    const old = new Date(Date.now() - 40 * 86400 * 1000).toISOString();
+    const recent = new Date(Date.now() - 20 * 86400 * 1000).toISOString();
+    await post({
+      events: [
+        track({ timestamp: old }),
+        track({ timestamp: old }),
+        exposure({ timestamp: old }),
+        track({ timestamp: recent }),
+        exposure({ timestamp: recent }),
+      ],
+    });
+    expect(await purgeExpired({ db: h.db }, { days: 30 })).toEqual({ exposures: 1, events: 2 });
+    expect(await counts()).toEqual({ events: 1, exposures: 1 });
+    await expect(purgeExpired({ db: h.db }, { days: 0 })).rejects.toThrow(RangeError);
+  });
+
+  it("startRetentionJob purges on start and stops cleanly", async () => {
+    const old = new Date(Date.now() - 10 * 86400 * 1000).toISOString();
+    await post({ events: [track({ timestamp: old }), track()] });
+    const results: { events: number }[] = [];
+    const job = startRetentionJob({
+      db: h.db,
+      days: 7,
+      intervalMs: 60_000,
+      onResult: (r) => results.push(r),
+    });
+    await job.stop();
+    expect(results).toEqual([{ exposures: 0, events: 1 }]);
+    expect(await counts()).toEqual({ events: 1, exposures: 0 });
+  });
+});
