@@ -1,0 +1,95 @@
+import express, { type Express, type RequestHandler } from "express";
+import helmet from "helmet";
+import { type Logger, pino } from "pino";
+import { pinoHttp } from "pino-http";
+import { type Db, pingDatabase } from "./db.js";
+import { AppError, errorHandler } from "./errors.js";
+import { createAuditRouter } from "./features/audit/audit.routes.js";
+import { createEventsFeature } from "./features/events/events.feature.js";
+import { type Auth, createAuth } from "./features/keys/keys.auth.js";
+import { createKeysRouter } from "./features/keys/keys.routes.js";
+import { type AppMetrics, createMetrics, requestMetrics } from "./observability.js";
+import { buildOpenApiDocument } from "./openapi.js";
+import { DEFAULT_CLIENT_DIST, serveClient } from "./static-client.js";
+
+/** What the app is built from; tests pass their own. */
+export interface AppDeps {
+  db: Db;
+  /** ADMIN_TOKEN: accepted as an admin token besides stored ones. */
+  adminToken?: string | undefined;
+  /** Defaults to a silent logger. */
+  logger?: Logger;
+  /** Defaults to a fresh registry. */
+  metrics?: AppMetrics;
+  /** Built UI folder; null serves the placeholder page. Default: client/dist. */
+  clientDist?: string | null;
+}
+
+/** The express app plus what the process around it needs. */
+export interface AppInstance {
+  app: Express;
+  auth: Auth;
+  metrics: AppMetrics;
+  /** Waits for in-flight background work (event ingestion) to finish; call before closing the db. */
+  drain: () => Promise<void>;
+}
+
+/**
+ * Builds the HTTP app: helmet, pino-http logs, Prometheus metrics, JSON bodies (1 MB),
+ * the management API (admin token), the SDK endpoints (SDK key), /healthz, /metrics,
+ * /api/openapi.json and the UI (or a placeholder page).
+ */
+export function createApp(deps: AppDeps): AppInstance {
+  const logger = deps.logger ?? pino({ level: "silent" });
+  const metrics = deps.metrics ?? createMetrics({ defaultMetrics: false });
+  const auth = createAuth({ db: deps.db, adminToken: deps.adminToken });
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.use(helmet());
+  app.use(pinoHttp({ logger }));
+  app.use(requestMetrics(metrics));
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await pingDatabase(deps.db);
+      res.json({ status: "ok" });
+    } catch {
+      res.status(503).json({ status: "unavailable", error: "database unreachable" });
+    }
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  const openApi = buildOpenApiDocument();
+  app.get("/api/openapi.json", (_req, res) => {
+    res.json(openApi);
+  });
+
+  const json = express.json({ limit: "1mb" });
+  const requireJson: RequestHandler = (req, _res, next) => {
+    const hasBody = req.headers["content-length"] !== "0" && req.headers["content-length"] !== undefined;
+    if ((req.method === "POST" || req.method === "PATCH") && hasBody && !req.is("application/json")) {
+      next(new AppError(415, "unsupported_media_type", "request body must be application/json"));
+      return;
+    }
+    next();
+  };
+  app.use("/api/v1/keys", requireJson, json, createKeysRouter({ db: deps.db, auth }));
+  app.use("/api/v1/audit", createAuditRouter({ db: deps.db, auth }));
+  const events = createEventsFeature({
+    db: deps.db,
+    requireSdkKey: auth.requireSdkKey,
+    requireAdmin: auth.requireAdmin,
+    metrics,
+    onStoreError: (err) => logger.error({ err }, "event batch not stored"),
+  });
+  app.use(events.router);
+
+  app.use("/api", (req, _res, next) => {
+    next(new AppError(404, "not_found", `no route ${req.method} ${req.originalUrl}`));
+  });
+  app.use(serveClient(deps.clientDist === undefined ? DEFAULT_CLIENT_DIST : deps.clientDist));
+  app.use(errorHandler);
+  return { app, auth, metrics, drain: events.drain };
+}

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+/** Environment names: lowercase slug. */
+const environment = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be a lowercase slug (a-z, 0-9, -, _), at most 63 characters");
+
+/** Body of `POST /api/v1/keys`. */
+export const createKeyRequest = z
+  .discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("sdk"), name: z.string().trim().min(1).max(100), environment }),
+    z.strictObject({ kind: z.literal("admin"), name: z.string().trim().min(1).max(100) }),
+  ])
+  .meta({ id: "CreateKeyRequest" });
+/** Parsed body of `POST /api/v1/keys`. */
+export type CreateKeyRequest = z.infer<typeof createKeyRequest>;
+
+/** A key as listed (never the token). */
+export const keyResponse = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["sdk", "admin"]),
+    name: z.string(),
+    environment: z.string().nullable(),
+    prefix: z.string().describe("first characters of the token"),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .meta({ id: "ApiKey" });
+/** A key as listed. */
+export type KeyResponse = z.infer<typeof keyResponse>;
+
+/** Answer of `POST /api/v1/keys`: the only time the token is shown. */
+export const createdKeyResponse = keyResponse
+  .extend({ token: z.string().describe("shown once; store it now") })
+  .meta({ id: "CreatedApiKey" });
+
+/** Path params of `/api/v1/keys/:id`. */
+export const keyIdParams = z.object({ id: z.string().min(1).max(64) });

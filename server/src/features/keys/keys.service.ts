@@ -1,0 +1,88 @@
+import type { Db } from "../../db.js";
+import { notFound } from "../../errors.js";
+import { insertAudit } from "../audit/audit.repo.js";
+import type { Actor } from "./keys.auth.js";
+import { countActiveAdminKeys, findKey, insertKey, listKeys, revokeKey } from "./keys.repo.js";
+import type { CreateKeyRequest, KeyResponse } from "./keys.schemas.js";
+import type { ApiKeyRow } from "./keys.table.js";
+import { generateKeyId, generateToken, hashToken } from "./keys.tokens.js";
+
+/** Row -> API shape (no hash, no token). */
+export function toKeyResponse(row: ApiKeyRow): KeyResponse {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    environment: row.environment,
+    prefix: row.prefix,
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/** Creates a key, stores its hash and returns the token once. */
+export async function createKey(
+  db: Db,
+  actor: Actor,
+  input: CreateKeyRequest,
+): Promise<KeyResponse & { token: string }> {
+  const token = generateToken(input.kind);
+  const row = await db.transaction(async (tx) => {
+    const created = await insertKey(tx, {
+      id: generateKeyId(),
+      kind: input.kind,
+      name: input.name,
+      environment: input.kind === "sdk" ? input.environment : null,
+      tokenHash: hashToken(token),
+      prefix: token.slice(0, 10),
+    });
+    await insertAudit(tx, {
+      actor: actor.label,
+      action: "key.create",
+      entityType: "key",
+      entityKey: created.id,
+      after: toKeyResponse(created),
+    });
+    return created;
+  });
+  return { ...toKeyResponse(row), token };
+}
+
+/** All keys, newest first, without tokens. */
+export async function listAllKeys(db: Db): Promise<KeyResponse[]> {
+  return (await listKeys(db)).map(toKeyResponse);
+}
+
+/** Revokes a key (404 if unknown; revoking a revoked key returns it unchanged). */
+export async function revokeKeyById(db: Db, actor: Actor, id: string): Promise<KeyResponse> {
+  return db.transaction(async (tx) => {
+    const before = await findKey(tx, id);
+    if (!before) throw notFound(`key "${id}"`);
+    if (before.revokedAt) return toKeyResponse(before);
+    const after = (await revokeKey(tx, id, new Date()))!;
+    await insertAudit(tx, {
+      actor: actor.label,
+      action: "key.revoke",
+      entityType: "key",
+      entityKey: id,
+      before: toKeyResponse(before),
+      after: toKeyResponse(after),
+    });
+    return toKeyResponse(after);
+  });
+}
+
+/**
+ * First start: when no ADMIN_TOKEN is configured and no active admin token exists,
+ * generates one, stores its hash and returns it (to print once). Otherwise undefined.
+ */
+export async function ensureAdminToken(
+  db: Db,
+  envAdminToken: string | undefined,
+): Promise<string | undefined> {
+  if (envAdminToken) return undefined;
+  if ((await countActiveAdminKeys(db)) > 0) return undefined;
+  const system: Actor = { kind: "admin", id: "system", label: "system:first-start" };
+  const created = await createKey(db, system, { kind: "admin", name: "generated on first start" });
+  return created.token;
+}

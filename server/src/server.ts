@@ -1,0 +1,70 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pino } from "pino";
+import { createApp } from "./app.js";
+import type { Config } from "./config.js";
+import { openDatabase } from "./db.js";
+import { ensureAdminToken } from "./features/keys/keys.service.js";
+import { createMetrics } from "./observability.js";
+
+/** A started server and how to stop it. */
+export interface RunningServer {
+  url: string;
+  server: Server;
+  /** The token generated on first start (printed once), if any. */
+  generatedAdminToken: string | undefined;
+  /** Graceful stop: stop accepting, finish in-flight requests and ingestion, close the db. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * Opens the database (PGlite in DATA_DIR, or DATABASE_URL), applies migrations,
+ * creates the first admin token if needed, listens on PORT, and prints the URL
+ * (and the generated token, once) through `print`.
+ */
+export async function startServer(
+  config: Config,
+  print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<RunningServer> {
+  const logger = pino({ level: config.LOG_LEVEL });
+  const dataDir = path.resolve(config.DATA_DIR);
+  const database = await openDatabase(
+    config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir },
+  );
+  const generatedAdminToken = await ensureAdminToken(database.db, config.ADMIN_TOKEN);
+  const instance = createApp({
+    db: database.db,
+    adminToken: config.ADMIN_TOKEN,
+    logger,
+    metrics: createMetrics(),
+    ...(config.CLIENT_DIST ? { clientDist: path.resolve(config.CLIENT_DIST) } : {}),
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = instance.app.listen(config.PORT, config.HOST ?? "0.0.0.0", (error?: Error) =>
+      error ? reject(error) : resolve(s),
+    );
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  print(
+    `abtest-platform listening on ${url} (${database.kind === "pglite" ? `embedded database in ${dataDir}` : "PostgreSQL"})`,
+  );
+  if (generatedAdminToken) {
+    print(`Generated admin token (shown once, store it now): ${generatedAdminToken}`);
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      await instance.drain();
+      await database.close();
+      logger.flush?.();
+    })();
+    return stopping;
+  };
+  return { url, server, generatedAdminToken, stop };
+}
