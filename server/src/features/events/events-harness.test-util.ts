@@ -1,91 +1,66 @@
-// TEMPORARY harness until createApp/createTestDb land: real express + real database.
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import express, { type RequestHandler } from "express";
-import pg from "pg";
-import { type Db, openDatabase } from "../../db.js";
-import { AppError, errorHandler } from "../../errors.js";
+import { createTestDb } from "../../../test/test-db.js";
+import { type AppInstance, createApp } from "../../app.js";
+import type { Db } from "../../db.js";
 import { experiments } from "../experiments/experiments.table.js";
-import { createEventsFeature, type EventsFeature } from "./events.feature.js";
 
+/** A running app (createApp on loopback port 0) over an isolated test database. */
 export interface EventsHarness {
   db: Db;
+  app: AppInstance;
   baseUrl: string;
   sdkKey: string;
   adminToken: string;
-  events: EventsFeature;
   close: () => Promise<void>;
 }
 
+/**
+ * Starts the real app on a fresh test database (PGlite, or PostgreSQL with DATABASE_URL),
+ * creates an SDK key through the API and three experiments: "checkout" (running),
+ * "draft-exp" (draft) and "stopped-exp" (stopped), each with variants control/treatment.
+ */
 export async function startEventsHarness(): Promise<EventsHarness> {
-  const url = process.env.DATABASE_URL;
-  let dropDb: (() => Promise<void>) | undefined;
-  let databaseUrl: string | undefined;
-  if (url) {
-    const name = `events_test_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    databaseUrl = u.toString();
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
-  }
-  const database = await openDatabase({ databaseUrl });
+  const database = await createTestDb();
   const db = database.db;
   const variants = [
     { key: "control", name: "Control", weight: 0.5 },
     { key: "treatment", name: "Treatment", weight: 0.5 },
   ];
   const analysis = { alpha: 0.05, sequential: false, correction: "none" } as const;
-  await db.insert(experiments).values(
-    (
-      [
-        ["checkout", "running"],
-        ["draft-exp", "draft"],
-        ["stopped-exp", "stopped"],
-      ] as const
-    ).map(([key, status]) => ({ key, name: key, seed: key, status, variants, analysis })),
-  );
-  const sdkKey = `sdk_${randomUUID()}`;
+  const seeded = [
+    ["checkout", "running"],
+    ["draft-exp", "draft"],
+    ["stopped-exp", "stopped"],
+  ] as const;
+  await db
+    .insert(experiments)
+    .values(seeded.map(([key, status]) => ({ key, name: key, seed: key, status, variants, analysis })));
   const adminToken = `adm_${randomUUID()}`;
-  const bearer =
-    (token: string): RequestHandler =>
-    (req, _res, next) =>
-      next(
-        req.headers.authorization === `Bearer ${token}`
-          ? undefined
-          : new AppError(401, "unauthorized", "bad key"),
-      );
-  const events = createEventsFeature({
-    db,
-    kind: database.kind,
-    requireSdkKey: bearer(sdkKey),
-    requireAdmin: bearer(adminToken),
-  });
-  const app = express();
-  app.use(events.router);
-  app.use(errorHandler);
-  const server = app.listen(0, "127.0.0.1");
+  const app = createApp({ db, adminToken, clientDist: null });
+  const server = app.app.listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const res = await fetch(`${baseUrl}/api/v1/keys`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ kind: "sdk", name: "events test", environment: "test" }),
+  });
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`creating an SDK key: ${res.status} ${await res.text()}`);
+  const { token: sdkKey } = (await res.json()) as { token: string };
   return {
     db,
-    baseUrl: `http://127.0.0.1:${port}`,
+    app,
+    baseUrl,
     sdkKey,
     adminToken,
-    events,
     close: async () => {
+      server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      await events.drain();
-      await database.close();
-      await dropDb?.();
+      await app.drain();
+      await database.cleanup();
     },
   };
 }

@@ -91,15 +91,13 @@ async function insertOnce(db: Db, rows: IngestRows): Promise<{ exposureIds: stri
   });
 }
 
-/** Deletes every exposure and event of one unit; returns how many rows of each went. */
+/** Deletes every exposure and event of one unit (pass a transaction); returns how many rows of each went. */
 export async function deleteUnitRows(db: Db, unitId: string): Promise<{ exposures: number; events: number }> {
-  return db.transaction(async (tx) => {
-    const e = await tx.execute(sql`
-      with d as (delete from exposures where unit_id = ${unitId} returning 1) select count(*)::int as n from d`);
-    const t = await tx.execute(sql`
-      with d as (delete from events where unit_id = ${unitId} returning 1) select count(*)::int as n from d`);
-    return { exposures: Number(rowsOf(e)[0]?.n ?? 0), events: Number(rowsOf(t)[0]?.n ?? 0) };
-  });
+  const e = await db.execute(sql`
+    with d as (delete from exposures where unit_id = ${unitId} returning 1) select count(*)::int as n from d`);
+  const t = await db.execute(sql`
+    with d as (delete from events where unit_id = ${unitId} returning 1) select count(*)::int as n from d`);
+  return { exposures: Number(rowsOf(e)[0]?.n ?? 0), events: Number(rowsOf(t)[0]?.n ?? 0) };
 }
 
 /**

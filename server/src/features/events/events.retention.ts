@@ -1,25 +1,37 @@
 import type { Db } from "../../db.js";
+import { insertAudit } from "../audit/audit.repo.js";
 import { deleteRowsBefore, deleteUnitRows } from "./events.repo.js";
 import type { EraseUnitResponse } from "./events.schemas.js";
 
 /** Dependencies of erasure and retention. */
 export interface RetentionDeps {
   db: Db;
-  /** Records an erasure in the audit log when the app has one. */
-  audit?: (entry: { action: "unit.erase"; unitId: string; after: EraseUnitResponse }) => Promise<void>;
 }
 
 /**
- * Erases every exposure and event of one unit (privacy request) and returns the counts.
+ * Erases every exposure and event of one unit (privacy request) and records who did it
+ * in the audit log, in one transaction; returns the counts.
  *
  * @example
- * await eraseUnit({ db }, "user-42"); // -> { unitId: "user-42", exposures: 3, events: 17 }
+ * await eraseUnit({ db }, "user-42", "env:ADMIN_TOKEN"); // -> { unitId: "user-42", exposures: 3, events: 17 }
  */
-export async function eraseUnit(deps: RetentionDeps, unitId: string): Promise<EraseUnitResponse> {
-  const counts = await deleteUnitRows(deps.db, unitId);
-  const result = { unitId, ...counts };
-  await deps.audit?.({ action: "unit.erase", unitId, after: result });
-  return result;
+export async function eraseUnit(
+  deps: RetentionDeps,
+  unitId: string,
+  actor: string,
+): Promise<EraseUnitResponse> {
+  return deps.db.transaction(async (tx) => {
+    const counts = await deleteUnitRows(tx, unitId);
+    const result = { unitId, ...counts };
+    await insertAudit(tx, {
+      actor,
+      action: "unit.erase",
+      entityType: "unit",
+      entityKey: unitId,
+      after: result,
+    });
+    return result;
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import express, { type RequestHandler, Router } from "express";
 import { AppError } from "../../errors.js";
+import { actorOf } from "../keys/keys.auth.js";
 import { eraseUnit, type RetentionDeps } from "./events.retention.js";
 import { MAX_BODY_BYTES, unitIdParamsSchema } from "./events.schemas.js";
 import { type IngestDeps, ingestEvents } from "./events.service.js";
@@ -79,7 +80,7 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
   router.delete("/api/v1/units/:unitId", deps.requireAdmin, async (req, res) => {
     const params = unitIdParamsSchema.safeParse(req.params);
     if (!params.success) throw new AppError(400, "bad_request", "unitId must be 1 to 256 characters");
-    res.json(await eraseUnit(deps.erase, params.data.unitId));
+    res.json(await eraseUnit(deps.erase, params.data.unitId, actorOf(res).label));
   });
   return router;
 }

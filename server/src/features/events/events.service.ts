@@ -1,24 +1,19 @@
 import type { IngestResponse } from "sdk/types";
 import { AppError } from "../../errors.js";
+import type { AppMetrics } from "../../observability.js";
 import { ingestEnvelopeSchema, ingestEventSchema } from "./events.schemas.js";
-import type { ExposureInsert, GroupCommitWriter, TrackInsert } from "./events.writer.js";
+import type { ExposureInsert, GroupCommitWriter, TrackInsert, WriteResult } from "./events.writer.js";
 import type { ExperimentCatalog } from "./experiment-catalog.js";
 
 /** Events may be stamped at most this far in the future (client clock skew). */
 export const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 
-/** Counters the ingestion path increments (Prometheus in production). */
-export interface IngestCounters {
-  ingested: (n: number) => void;
-  rejected: (n: number) => void;
-  duplicates: (n: number) => void;
-}
-
 /** Dependencies of {@link ingestEvents}. */
 export interface IngestDeps {
   writer: GroupCommitWriter;
   catalog: ExperimentCatalog;
-  counters?: IngestCounters;
+  /** Prometheus counters (ingested/duplicate by type, rejected by reason class). */
+  metrics?: Pick<AppMetrics, "eventsIngested" | "eventsRejected" | "eventsDuplicate">;
   /** Called with the database error when a batch could not be committed. */
   onStoreError?: (error: unknown) => void;
   now?: () => number;
@@ -60,6 +55,7 @@ export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<Ing
   const exposureIndex: number[] = [];
   const tracks: TrackInsert[] = [];
   const experimentKeys = new Set<string>();
+  const rejectedBy = { invalid: 0, future_timestamp: 0, unknown_experiment: 0, unknown_variant: 0 };
 
   for (let index = 0; index < items.length; index++) {
     const parsed = ingestEventSchema.safeParse(items[index]);
@@ -67,11 +63,13 @@ export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<Ing
       const issue = parsed.error.issues[0];
       const path = issue?.path.join(".") ?? "";
       rejected.push({ index, reason: `${path ? `${path}: ` : ""}${issue?.message ?? "invalid event"}` });
+      rejectedBy.invalid++;
       continue;
     }
     const event = parsed.data;
     if (Date.parse(event.timestamp) > latest) {
       rejected.push({ index, reason: "timestamp: more than 24 h in the future" });
+      rejectedBy.future_timestamp++;
       continue;
     }
     const id = event.id.toLowerCase();
@@ -106,11 +104,13 @@ export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<Ing
       const row = exposures[i]!;
       const variants = experiments.get(row.experimentKey);
       if (!variants) {
+        rejectedBy.unknown_experiment++;
         rejected.push({
           index: exposureIndex[i]!,
           reason: `experiment: unknown experiment "${row.experimentKey}"`,
         });
       } else if (!variants.has(row.variantKey)) {
+        rejectedBy.unknown_variant++;
         rejected.push({
           index: exposureIndex[i]!,
           reason: `variant: unknown variant "${row.variantKey}" of experiment "${row.experimentKey}"`,
@@ -120,7 +120,7 @@ export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<Ing
     rejected.sort((a, b) => a.index - b.index);
   }
 
-  let written: { accepted: number; duplicates: number };
+  let written: WriteResult;
   try {
     written = await deps.writer.write({ exposures: keptExposures, tracks });
   } catch (error) {
@@ -132,8 +132,17 @@ export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<Ing
     );
   }
   const { accepted, duplicates } = written;
-  deps.counters?.ingested(accepted);
-  deps.counters?.duplicates(duplicates);
-  if (rejected.length > 0) deps.counters?.rejected(rejected.length);
+  const m = deps.metrics;
+  if (m) {
+    if (written.acceptedExposures > 0) m.eventsIngested.inc({ type: "exposure" }, written.acceptedExposures);
+    if (accepted > written.acceptedExposures)
+      m.eventsIngested.inc({ type: "track" }, accepted - written.acceptedExposures);
+    if (written.duplicateExposures > 0)
+      m.eventsDuplicate.inc({ type: "exposure" }, written.duplicateExposures);
+    if (duplicates > written.duplicateExposures) {
+      m.eventsDuplicate.inc({ type: "track" }, duplicates - written.duplicateExposures);
+    }
+    for (const [reason, n] of Object.entries(rejectedBy)) if (n > 0) m.eventsRejected.inc({ reason }, n);
+  }
   return { accepted, duplicates, rejected };
 }

@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { IngestResponse } from "sdk/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { insertIngestRows } from "./events.repo.js";
 import { purgeExpired, startRetentionJob } from "./events.retention.js";
+import { GroupCommitWriter } from "./events.writer.js";
 import { type EventsHarness, startEventsHarness } from "./events-harness.test-util.js";
 
 let h: EventsHarness;
@@ -84,6 +86,9 @@ describe("POST /api/v1/events", () => {
       properties: { plan: "pro" },
     });
     expect(new Date(ev.rows[0]!.ts as string).toISOString()).toBe(t.timestamp);
+    const metrics = await (await fetch(`${h.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/events_ingested_total\{type="exposure"\} [1-9]/);
+    expect(metrics).toMatch(/events_ingested_total\{type="track"\} [1-9]/);
   });
 
   it("counts a repeated id as a duplicate, within a request and across requests", async () => {
@@ -236,15 +241,28 @@ describe("POST /api/v1/events", () => {
     }
   });
 
-  it("drain() resolves after in-flight batches are committed", async () => {
-    const pending = Array.from({ length: 8 }, () =>
-      post({ events: Array.from({ length: 50 }, () => track()) }).then((r) => r.status),
+  it("writer.drain() resolves only after every queued batch is committed", async () => {
+    const writer = new GroupCommitWriter({
+      insert: (rows) => insertIngestRows(h.db, rows),
+      concurrency: 2,
+      maxRowsPerTransaction: 100,
+    });
+    const row = () => ({
+      id: randomUUID(),
+      name: "n",
+      unitId: "u",
+      ts: now(),
+      value: null,
+      properties: null,
+    });
+    const writes = Array.from({ length: 8 }, () =>
+      writer.write({ exposures: [], tracks: Array.from({ length: 60 }, row) }),
     );
-    await new Promise((r) => setTimeout(r, 5));
-    await h.events.drain();
-    expect(h.events.writer.pending).toBe(0);
-    expect(await Promise.all(pending)).toEqual(Array(8).fill(200));
-    expect((await counts()).events).toBe(400);
+    expect(writer.pending).toBeGreaterThan(0);
+    await writer.drain();
+    expect(writer.pending).toBe(0);
+    expect((await counts()).events).toBe(480);
+    expect((await Promise.all(writes)).map((w) => w.accepted)).toEqual(Array(8).fill(60));
   });
 });
 
@@ -260,11 +278,15 @@ describe("DELETE /api/v1/units/:unitId", () => {
         headers: key ? { authorization: `Bearer ${key}` } : {},
       });
     expect((await del(null)).status).toBe(401);
-    expect((await del(h.sdkKey)).status).toBe(401);
+    expect((await del(h.sdkKey)).status).toBe(403);
     const res = await del(h.adminToken);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ unitId: "gone", exposures: 1, events: 2 });
     expect(await counts()).toEqual({ events: 1, exposures: 1 });
+    const audit = await fetch(`${h.baseUrl}/api/v1/audit`, {
+      headers: { authorization: `Bearer ${h.adminToken}` },
+    });
+    expect(JSON.stringify(await audit.json())).toContain("unit.erase");
     const again = await del(h.adminToken);
     expect(await again.json()).toEqual({ unitId: "gone", exposures: 0, events: 0 });
   });

@@ -29,6 +29,9 @@ export interface IngestRows {
 export interface WriteResult {
   accepted: number;
   duplicates: number;
+  /** Of `accepted`/`duplicates`, how many were exposures. */
+  acceptedExposures: number;
+  duplicateExposures: number;
 }
 
 /**
@@ -83,7 +86,7 @@ export class GroupCommitWriter {
   /** Queues one request's rows; resolves after they are committed. */
   write(rows: IngestRows): Promise<WriteResult> {
     const size = rows.exposures.length + rows.tracks.length;
-    if (size === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    if (size === 0) return Promise.resolve(emptyResult());
     return new Promise<WriteResult>((resolve, reject) => {
       this.#queue.push({ rows, size, resolve, reject });
       this.#pump();
@@ -130,13 +133,15 @@ export class GroupCommitWriter {
     const tracks: TrackInsert[] = [];
     const exposureOwner: number[] = [];
     const trackOwner: number[] = [];
-    const results: WriteResult[] = group.map(() => ({ accepted: 0, duplicates: 0 }));
+    const results: WriteResult[] = group.map(emptyResult);
     for (let g = 0; g < group.length; g++) {
       const { rows } = group[g]!;
       const result = results[g]!;
       for (const row of rows.exposures) {
-        if (seen.has(row.id)) result.duplicates++;
-        else {
+        if (seen.has(row.id)) {
+          result.duplicates++;
+          result.duplicateExposures++;
+        } else {
           seen.add(row.id);
           exposures.push(row);
           exposureOwner.push(g);
@@ -158,10 +163,14 @@ export class GroupCommitWriter {
       for (const p of group) p.reject(error);
       return;
     }
-    attribute(exposures, exposureOwner, inserted.exposureIds, results);
-    attribute(tracks, trackOwner, inserted.eventIds, results);
+    attribute(exposures, exposureOwner, inserted.exposureIds, results, true);
+    attribute(tracks, trackOwner, inserted.eventIds, results, false);
     for (let g = 0; g < group.length; g++) group[g]!.resolve(results[g]!);
   }
+}
+
+function emptyResult(): WriteResult {
+  return { accepted: 0, duplicates: 0, acceptedExposures: 0, duplicateExposures: 0 };
 }
 
 function attribute(
@@ -169,15 +178,17 @@ function attribute(
   owner: number[],
   insertedIds: string[],
   results: WriteResult[],
+  exposures: boolean,
 ): void {
-  if (insertedIds.length === rows.length) {
-    for (const g of owner) results[g]!.accepted++;
-    return;
-  }
-  const inserted = new Set(insertedIds);
+  const inserted = insertedIds.length === rows.length ? null : new Set(insertedIds);
   for (let i = 0; i < rows.length; i++) {
     const result = results[owner[i]!]!;
-    if (inserted.has(rows[i]!.id)) result.accepted++;
-    else result.duplicates++;
+    if (!inserted || inserted.has(rows[i]!.id)) {
+      result.accepted++;
+      if (exposures) result.acceptedExposures++;
+    } else {
+      result.duplicates++;
+      if (exposures) result.duplicateExposures++;
+    }
   }
 }
