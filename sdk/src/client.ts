@@ -1,6 +1,6 @@
 import { type Assignment, assignVariant, type User } from "./assign.js";
 import { Delivery, type DeliveryStats } from "./delivery.js";
-import { LruSet } from "./lru.js";
+import { SeenUnits } from "./lru.js";
 import {
   beaconSender,
   defaultFetch,
@@ -34,7 +34,7 @@ export interface ClientOptions {
   bootstrap?: SdkConfig;
   /** Refetch the config (with ETag) this often. Default 60000; 0 disables. */
   refreshInterval?: number;
-  /** Distinct (experiment, unit, variant) exposures remembered for dedupe. Default 10000. */
+  /** Units remembered per experiment to log each (experiment, unit, variant) exposure once. Default 10000. */
   dedupeSize?: number;
   /** First retry delay after a network error/5xx; doubles up to retryMaxMs, with jitter. Default 1000. */
   retryBaseMs?: number;
@@ -142,7 +142,8 @@ export function createClient(options: ClientOptions): Client {
   let etag: string | null = null;
   let experiments = new Map<string, ExperimentConfig>();
   const listeners = new Set<() => void>();
-  const seen = new LruSet(Math.max(1, options.dedupeSize ?? 10_000));
+  const dedupeSize = Math.max(1, options.dedupeSize ?? 10_000);
+  const seen = new Map<string, SeenUnits>(); // per experiment
   const timers: ReturnType<typeof setInterval>[] = [];
   let flushSoon: ReturnType<typeof setTimeout> | null = null;
 
@@ -268,7 +269,12 @@ export function createClient(options: ClientOptions): Client {
       if (result.reason === "assigned" && !closed) {
         const variant = result.variant!;
         const unitId = result.unitId!;
-        if (seen.add(`${experimentKey}\u0000${unitId}\u0000${variant}`)) {
+        let units = seen.get(experimentKey);
+        if (units === undefined) {
+          units = new SeenUnits(dedupeSize);
+          seen.set(experimentKey, units);
+        }
+        if (units.add(unitId, variant)) {
           delivery.push({
             kind: "exposure",
             experiment: experimentKey,

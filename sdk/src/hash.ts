@@ -7,9 +7,25 @@ const TWO_POW_32 = 4294967296;
 // except when an id longer than the buffer arrives (the buffer then grows once).
 const encoder = new TextEncoder();
 let scratch = new Uint8Array(256);
-// views[n] is scratch.subarray(0, n), created once per length and reused, because the
-// murmurhash package reads `key.length` and so needs a view of exactly the encoded bytes.
+// views[n] is scratch.subarray(0, n) and tails[n] is scratch.subarray(n), each created once and
+// reused: the murmurhash package reads `key.length`, so it needs a view of exactly the bytes.
 let views: Uint8Array[] = [];
+let tails: Uint8Array[] = [];
+// The UTF-8 bytes of the last prefix stay at the start of `scratch` (prefix = seed + ":").
+let lastPrefix: string | null = null;
+let lastPrefixBytes = 0;
+
+function ensureCapacity(codeUnits: number): void {
+  // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+  const needed = codeUnits * 3;
+  if (needed <= scratch.length) return;
+  let size = scratch.length;
+  while (size < needed) size *= 2;
+  scratch = new Uint8Array(size);
+  views = [];
+  tails = [];
+  lastPrefix = null;
+}
 
 function viewOf(length: number): Uint8Array {
   let view = views[length];
@@ -18,6 +34,15 @@ function viewOf(length: number): Uint8Array {
     views[length] = view;
   }
   return view;
+}
+
+function tailFrom(offset: number): Uint8Array {
+  let tail = tails[offset];
+  if (tail === undefined) {
+    tail = scratch.subarray(offset);
+    tails[offset] = tail;
+  }
+  return tail;
 }
 
 /**
@@ -30,16 +55,26 @@ function viewOf(length: number): Uint8Array {
  * @example murmur3Utf8("foo") // 4138058784 (Python mmh3.hash("foo") = -156908512 as signed)
  */
 export function murmur3Utf8(text: string): number {
-  // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-  const needed = text.length * 3;
-  if (needed > scratch.length) {
-    let size = scratch.length;
-    while (size < needed) size *= 2;
-    scratch = new Uint8Array(size);
-    views = [];
-  }
+  ensureCapacity(text.length);
+  lastPrefix = null;
   const { written } = encoder.encodeInto(text, scratch);
   return murmurhash.v3(viewOf(written), 0);
+}
+
+/**
+ * murmur3_x86_32(UTF-8(prefix + text), 0) without building the concatenated string: the
+ * prefix bytes are kept in the buffer while the same prefix (an experiment's seed) repeats.
+ * Equal to `murmur3Utf8(prefix + text)` because UTF-8 of a concatenation is the concatenation
+ * of the UTF-8 encodings when `prefix` ends in a complete code point (it ends in ":").
+ */
+function murmur3Prefixed(prefix: string, text: string): number {
+  ensureCapacity(prefix.length + text.length);
+  if (prefix !== lastPrefix) {
+    lastPrefixBytes = encoder.encodeInto(prefix, scratch).written;
+    lastPrefix = prefix;
+  }
+  const { written } = encoder.encodeInto(text, tailFrom(lastPrefixBytes));
+  return murmurhash.v3(viewOf(lastPrefixBytes + written), 0);
 }
 
 /**
@@ -49,7 +84,7 @@ export function murmur3Utf8(text: string): number {
  * @example hashToUnit("new-checkout", "user-1") // a number in [0, 1), same on every platform
  */
 export function hashToUnit(seed: string, unitId: string): number {
-  return murmur3Utf8(`${seed}:${unitId}`) / TWO_POW_32;
+  return murmur3Prefixed(`${seed}:`, unitId) / TWO_POW_32;
 }
 
 /**
@@ -59,5 +94,5 @@ export function hashToUnit(seed: string, unitId: string): number {
  * @example hashToLayerUnit("checkout-layer", "user-1") // a number in [0, 1)
  */
 export function hashToLayerUnit(layerKey: string, unitId: string): number {
-  return murmur3Utf8(`layer:${layerKey}:${unitId}`) / TWO_POW_32;
+  return murmur3Prefixed(`layer:${layerKey}:`, unitId) / TWO_POW_32;
 }

@@ -66,8 +66,8 @@ describe("createClient (offline logic)", () => {
     expect(client.stats().queued).toBe(2);
   });
 
-  it("the dedupe memory is bounded (LRU): an evicted exposure is logged again", () => {
-    const { client } = offlineClient({ dedupeSize: 2 });
+  it("the dedupe memory is bounded (two-generation LRU): an evicted exposure is logged again", () => {
+    const { client } = offlineClient({ dedupeSize: 4 }); // generations of 2 units
     client.getVariant("checkout", { id: "a" });
     client.getVariant("checkout", { id: "b" });
     client.getVariant("checkout", { id: "a" }); // refreshes a

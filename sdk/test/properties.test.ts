@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { assignVariant } from "../src/assign.js";
 import { bucketRanges, chooseBucket } from "../src/bucket.js";
 import { evaluateCondition } from "../src/condition.js";
-import { hashToUnit } from "../src/hash.js";
+import { hashToLayerUnit, hashToUnit, murmur3Utf8 } from "../src/hash.js";
 import type { ExperimentConfig } from "../src/types.js";
 
 const SEED = 20240601;
@@ -38,6 +38,21 @@ describe("assignment properties (fast-check, fixed seed)", () => {
         expect(hashToUnit(seed, id)).toBe(hashToUnit(seed, id));
         expect(assignVariant(exp, { id })).toEqual(assignVariant(exp, { id }));
       }),
+      params,
+    );
+  });
+
+  it("the prefix-reusing hash equals hashing the concatenated string, in any call order", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.string({ unit: "binary" }), fc.string({ unit: "binary", maxLength: 200 }))),
+        (pairs) => {
+          for (const [seed, id] of pairs) {
+            expect(hashToUnit(seed, id)).toBe(murmur3Utf8(`${seed}:${id}`) / 2 ** 32);
+            expect(hashToLayerUnit(seed, id)).toBe(murmur3Utf8(`layer:${seed}:${id}`) / 2 ** 32);
+          }
+        },
+      ),
       params,
     );
   });
