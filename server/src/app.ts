@@ -6,8 +6,13 @@ import { type Db, pingDatabase } from "./db.js";
 import { AppError, errorHandler } from "./errors.js";
 import { createAuditRouter } from "./features/audit/audit.routes.js";
 import { createEventsFeature } from "./features/events/events.feature.js";
+import { createExperimentsRouter } from "./features/experiments/experiments.routes.js";
 import { type Auth, createAuth } from "./features/keys/keys.auth.js";
 import { createKeysRouter } from "./features/keys/keys.routes.js";
+import { createLayersRouter } from "./features/layers/layers.routes.js";
+import { createMetricsRouter } from "./features/metrics/metrics.routes.js";
+import { createSdkConfigRouter } from "./features/sdk-config/sdk-config.routes.js";
+import { SdkConfigCache } from "./features/sdk-config/sdk-config.service.js";
 import { type AppMetrics, createMetrics, requestMetrics } from "./observability.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { DEFAULT_CLIENT_DIST, serveClient } from "./static-client.js";
@@ -30,6 +35,8 @@ export interface AppInstance {
   app: Express;
   auth: Auth;
   metrics: AppMetrics;
+  /** The SDK config cache (invalidated on experiment changes). */
+  sdkConfig: SdkConfigCache;
   /** Waits for in-flight background work (event ingestion) to finish; call before closing the db. */
   drain: () => Promise<void>;
 }
@@ -75,15 +82,32 @@ export function createApp(deps: AppDeps): AppInstance {
     }
     next();
   };
-  app.use("/api/v1/keys", requireJson, json, createKeysRouter({ db: deps.db, auth }));
-  app.use("/api/v1/audit", createAuditRouter({ db: deps.db, auth }));
+  const sdkConfig = new SdkConfigCache({ db: deps.db });
   const events = createEventsFeature({
     db: deps.db,
     requireSdkKey: auth.requireSdkKey,
     requireAdmin: auth.requireAdmin,
     metrics,
-    onStoreError: (err) => logger.error({ err }, "event batch not stored"),
+    onStoreError: (error) => logger.error({ err: error }, "event batch could not be stored"),
   });
+  const onExperimentsChanged = () => {
+    sdkConfig.invalidate();
+    events.catalog.invalidate();
+  };
+
+  const db = deps.db;
+  app.use(
+    "/api/v1/experiments",
+    requireJson,
+    json,
+    createExperimentsRouter({ db, auth, onChange: onExperimentsChanged }),
+  );
+  app.use("/api/v1/metrics", requireJson, json, createMetricsRouter({ db, auth }));
+  app.use("/api/v1/layers", requireJson, json, createLayersRouter({ db, auth }));
+  app.use("/api/v1/keys", requireJson, json, createKeysRouter({ db, auth }));
+  app.use("/api/v1/audit", createAuditRouter({ db, auth }));
+  app.use("/api/v1/sdk", createSdkConfigRouter({ auth, cache: sdkConfig }));
+  // Ingestion parses its own bodies (JSON or sendBeacon text/plain, 1 MB, 1000 events).
   app.use(events.router);
 
   app.use("/api", (req, _res, next) => {
@@ -91,5 +115,5 @@ export function createApp(deps: AppDeps): AppInstance {
   });
   app.use(serveClient(deps.clientDist === undefined ? DEFAULT_CLIENT_DIST : deps.clientDist));
   app.use(errorHandler);
-  return { app, auth, metrics, drain: events.drain };
+  return { app, auth, metrics, sdkConfig, drain: () => events.drain() };
 }

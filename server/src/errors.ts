@@ -72,6 +72,11 @@ export function validationError(error: ZodError, prefix?: string): AppError {
   return new AppError(400, "validation_failed", message, { issues });
 }
 
+/** A 400 for one field, in the same shape as zod validation errors. */
+export function fieldError(path: string, message: string): AppError {
+  return new AppError(400, "validation_failed", `${path}: ${message}`, { issues: [{ path, message }] });
+}
+
 /** Shape of body-parser errors we translate (bad JSON, too large). */
 interface HttpishError {
   status?: number;

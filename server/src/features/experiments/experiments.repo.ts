@@ -1,0 +1,79 @@
+import { and, asc, eq, inArray, ne, notInArray, type SQL } from "drizzle-orm";
+import type { Db } from "../../db.js";
+import { type ExperimentInsert, type ExperimentRow, experiments } from "./experiments.table.js";
+
+/** One experiment; `lock` takes a row lock (inside a transaction) before a change. */
+export async function findExperiment(db: Db, key: string, lock = false): Promise<ExperimentRow | undefined> {
+  const query = db.select().from(experiments).where(eq(experiments.key, key)).limit(1);
+  const rows = lock ? await query.for("update") : await query;
+  return rows[0];
+}
+
+/** Experiments, optionally of one status, oldest first. */
+export async function listExperiments(db: Db, status?: ExperimentRow["status"]): Promise<ExperimentRow[]> {
+  const where: SQL[] = [];
+  if (status) where.push(eq(experiments.status, status));
+  return db
+    .select()
+    .from(experiments)
+    .where(and(...where))
+    .orderBy(asc(experiments.createdAt), asc(experiments.key));
+}
+
+/** Running experiments (the SDK config), in key order. */
+export async function listRunningExperiments(db: Db): Promise<ExperimentRow[]> {
+  return db.select().from(experiments).where(eq(experiments.status, "running")).orderBy(asc(experiments.key));
+}
+
+/** Inserts one experiment. */
+export async function insertExperiment(db: Db, row: ExperimentInsert): Promise<ExperimentRow> {
+  const rows = await db.insert(experiments).values(row).returning();
+  return rows[0]!;
+}
+
+/** Updates one experiment and returns the new row. */
+export async function updateExperiment(
+  db: Db,
+  key: string,
+  changes: Partial<ExperimentInsert>,
+): Promise<ExperimentRow> {
+  const rows = await db
+    .update(experiments)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(experiments.key, key))
+    .returning();
+  return rows[0]!;
+}
+
+/** Draft and running experiments of a layer other than `exceptKey` (their slices are taken). */
+export async function findLayerSlices(
+  db: Db,
+  layerKey: string,
+  exceptKey: string,
+): Promise<Pick<ExperimentRow, "key" | "layerLo" | "layerHi" | "status">[]> {
+  return db
+    .select({
+      key: experiments.key,
+      layerLo: experiments.layerLo,
+      layerHi: experiments.layerHi,
+      status: experiments.status,
+    })
+    .from(experiments)
+    .where(
+      and(
+        eq(experiments.layerKey, layerKey),
+        ne(experiments.key, exceptKey),
+        notInArray(experiments.status, ["stopped", "archived"]),
+      ),
+    );
+}
+
+/** Keys of experiments among `keys` that exist (any status). */
+export async function existingExperimentKeys(db: Db, keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db
+    .select({ key: experiments.key })
+    .from(experiments)
+    .where(inArray(experiments.key, keys));
+  return new Set(rows.map((r) => r.key));
+}

@@ -1,0 +1,110 @@
+import { createHash } from "node:crypto";
+import type { ExperimentConfig, SdkConfig } from "sdk/types";
+import type { Db } from "../../db.js";
+import { listRunningExperiments } from "../experiments/experiments.repo.js";
+import type { ExperimentRow } from "../experiments/experiments.table.js";
+
+/** Maps a running experiment row to the SDK's `ExperimentConfig` (hashVersion 1). */
+export function toExperimentConfig(row: ExperimentRow): ExperimentConfig {
+  return {
+    key: row.key,
+    seed: row.seed,
+    hashVersion: 1,
+    unitAttribute: row.unitAttribute,
+    variants: row.variants.map((v) =>
+      v.payload === undefined
+        ? { key: v.key, weight: v.weight }
+        : { key: v.key, weight: v.weight, payload: v.payload },
+    ),
+    coverage: row.coverage,
+    condition: row.condition ?? null,
+    layer: row.layerKey ? { key: row.layerKey, range: [row.layerLo ?? 0, row.layerHi ?? 0] } : null,
+    forced: row.forced,
+  } satisfies ExperimentConfig;
+}
+
+/** A rendered config: the exact body bytes and their strong ETag. */
+export interface RenderedConfig {
+  body: string;
+  /** Quoted strong ETag, e.g. `"3q2-..."`. */
+  etag: string;
+  version: string;
+}
+
+/** Options of {@link SdkConfigCache}. */
+export interface SdkConfigCacheOptions {
+  db: Db;
+  /** Rebuild at least this often even without local changes (other processes may write), ms. Default 5000. */
+  ttlMs?: number;
+  now?: () => number;
+}
+
+/**
+ * In-process cache of the SDK config. `invalidate()` after experiment changes; the ETag
+ * is the sha-256 of the experiments' JSON, and the body is kept byte-identical (same
+ * `generatedAt`) while the content does not change, so the ETag is strong.
+ */
+export class SdkConfigCache {
+  readonly #db: Db;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+  #current: RenderedConfig | null = null;
+  #builtAt = 0;
+  /** Bumped by invalidate(); a build only counts for the generation it started in. */
+  #generation = 0;
+  #builtGeneration = -1;
+  #building: { generation: number; promise: Promise<RenderedConfig> } | null = null;
+
+  constructor(options: SdkConfigCacheOptions) {
+    this.#db = options.db;
+    this.#ttlMs = options.ttlMs ?? 5000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Marks the cached config stale (the next `get()` rebuilds, even if a build is in flight). */
+  invalidate(): void {
+    this.#generation++;
+  }
+
+  /** The current config, rebuilt when invalidated or older than the TTL. */
+  async get(): Promise<RenderedConfig> {
+    const generation = this.#generation;
+    if (this.#current && this.#builtGeneration === generation && this.#now() - this.#builtAt < this.#ttlMs) {
+      return this.#current;
+    }
+    if (this.#building?.generation === generation) return this.#building.promise;
+    const previous = this.#building?.promise.catch(() => undefined) ?? Promise.resolve();
+    const promise = previous.then(() => this.#build(generation));
+    const entry = { generation, promise };
+    this.#building = entry;
+    const clear = () => {
+      if (this.#building === entry) this.#building = null;
+    };
+    promise.then(clear, clear);
+    return promise;
+  }
+
+  async #build(generation: number): Promise<RenderedConfig> {
+    const startedAt = this.#now();
+    const experiments = (await listRunningExperiments(this.#db)).map(toExperimentConfig);
+    const contentJson = JSON.stringify(experiments);
+    const version = createHash("sha256").update(contentJson).digest("base64url").slice(0, 32);
+    if (this.#current?.version !== version) {
+      const payload: SdkConfig = { version, generatedAt: new Date(startedAt).toISOString(), experiments };
+      this.#current = { body: JSON.stringify(payload), etag: `"${version}"`, version };
+    }
+    this.#builtAt = startedAt;
+    this.#builtGeneration = generation;
+    return this.#current;
+  }
+}
+
+/** True when an If-None-Match header matches `etag` (weak comparison, `*` matches). */
+export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  return header
+    .split(",")
+    .map((t) => t.trim().replace(/^W\//, ""))
+    .includes(etag);
+}
