@@ -11,8 +11,11 @@ let scratch = new Uint8Array(256);
 // reused: the murmurhash package reads `key.length`, so it needs a view of exactly the bytes.
 let views: Uint8Array[] = [];
 let tails: Uint8Array[] = [];
-// The UTF-8 bytes of the last prefix stay at the start of `scratch` (prefix = seed + ":").
-let lastPrefix: string | null = null;
+// The UTF-8 bytes of the last prefix stay at the start of `scratch`. The prefix is
+// `key + ":"` (experiment seed) or `"layer:" + key + ":"`; it is identified by (layer, key) so a
+// repeated seed costs one string comparison and no concatenation.
+let lastKey: string | null = null;
+let lastIsLayer = false;
 let lastPrefixBytes = 0;
 
 function ensureCapacity(codeUnits: number): void {
@@ -24,7 +27,7 @@ function ensureCapacity(codeUnits: number): void {
   scratch = new Uint8Array(size);
   views = [];
   tails = [];
-  lastPrefix = null;
+  lastKey = null;
 }
 
 function viewOf(length: number): Uint8Array {
@@ -56,22 +59,23 @@ function tailFrom(offset: number): Uint8Array {
  */
 export function murmur3Utf8(text: string): number {
   ensureCapacity(text.length);
-  lastPrefix = null;
+  lastKey = null;
   const { written } = encoder.encodeInto(text, scratch);
   return murmurhash.v3(viewOf(written), 0);
 }
 
 /**
- * murmur3_x86_32(UTF-8(prefix + text), 0) without building the concatenated string: the
- * prefix bytes are kept in the buffer while the same prefix (an experiment's seed) repeats.
- * Equal to `murmur3Utf8(prefix + text)` because UTF-8 of a concatenation is the concatenation
- * of the UTF-8 encodings when `prefix` ends in a complete code point (it ends in ":").
+ * murmur3_x86_32(UTF-8(prefix + text), 0) with prefix `key + ":"` (or `"layer:" + key + ":"`),
+ * without building the concatenated string: the prefix bytes stay in the buffer while the
+ * same key repeats. Equal to `murmur3Utf8(prefix + text)` because the UTF-8 of a concatenation
+ * is the concatenation of the UTF-8 encodings when the prefix ends in a whole code point (":").
  */
-function murmur3Prefixed(prefix: string, text: string): number {
-  ensureCapacity(prefix.length + text.length);
-  if (prefix !== lastPrefix) {
-    lastPrefixBytes = encoder.encodeInto(prefix, scratch).written;
-    lastPrefix = prefix;
+function murmur3Prefixed(layer: boolean, key: string, text: string): number {
+  ensureCapacity(key.length + 7 + text.length);
+  if (key !== lastKey || layer !== lastIsLayer) {
+    lastPrefixBytes = encoder.encodeInto(layer ? `layer:${key}:` : `${key}:`, scratch).written;
+    lastKey = key;
+    lastIsLayer = layer;
   }
   const { written } = encoder.encodeInto(text, tailFrom(lastPrefixBytes));
   return murmurhash.v3(viewOf(lastPrefixBytes + written), 0);
@@ -84,7 +88,7 @@ function murmur3Prefixed(prefix: string, text: string): number {
  * @example hashToUnit("new-checkout", "user-1") // a number in [0, 1), same on every platform
  */
 export function hashToUnit(seed: string, unitId: string): number {
-  return murmur3Prefixed(`${seed}:`, unitId) / TWO_POW_32;
+  return murmur3Prefixed(false, seed, unitId) / TWO_POW_32;
 }
 
 /**
@@ -94,5 +98,5 @@ export function hashToUnit(seed: string, unitId: string): number {
  * @example hashToLayerUnit("checkout-layer", "user-1") // a number in [0, 1)
  */
 export function hashToLayerUnit(layerKey: string, unitId: string): number {
-  return murmur3Prefixed(`layer:${layerKey}:`, unitId) / TWO_POW_32;
+  return murmur3Prefixed(true, layerKey, unitId) / TWO_POW_32;
 }
