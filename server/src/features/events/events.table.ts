@@ -23,6 +23,8 @@ export const exposures = pgTable(
     // Retention deletes by age: BRIN is tiny and nearly free to maintain, and rows arrive
     // roughly in timestamp order.
     index("exposures_ts_brin").using("brin", t.ts),
+    // Incremental results refresh: rows received since the last watermark.
+    index("exposures_received_brin").using("brin", t.receivedAt),
   ],
 );
 
@@ -43,6 +45,8 @@ export const events = pgTable(
     index("events_unit_name_ts_idx").on(t.unitId, t.name, t.ts),
     // Retention deletes by age (BRIN, see exposures).
     index("events_ts_brin").using("brin", t.ts),
+    // Incremental results refresh: rows received since the last watermark.
+    index("events_received_brin").using("brin", t.receivedAt),
   ],
 );
 
