@@ -131,7 +131,11 @@ export class Delivery {
     this.draining = true;
     try {
       while (this.queue.length > 0 && this.opts.canSend() && Date.now() < deadline) {
-        const outcome = await this.flush();
+        // A hanging request must not hold close() past its deadline.
+        const outcome = await Promise.race([
+          this.flush(),
+          sleep(deadline - Date.now()).then(() => "timeout" as const),
+        ]);
         if (outcome === "retry") await sleep(Math.min(this.backoff(), Math.max(0, deadline - Date.now())));
       }
     } finally {

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { act, cleanup, render, screen } from "@testing-library/react";
+import { cleanup, render, screen } from "@testing-library/react";
 import { createElement } from "react";
 import { afterEach, describe, expect, it } from "vitest";
 import { assignVariant } from "../assign.js";
@@ -87,34 +87,6 @@ describe("sdk/react", () => {
     render(createElement(ShowVariant));
     expect(screen.getByTestId("v").textContent).toBe("none");
   });
-
-  it("re-renders when the client gets a new config", async () => {
-    const store = new Map<string, string>();
-    const c = createClient({
-      apiHost: "http://127.0.0.1:9",
-      sdkKey: "k",
-      user: { id: "user-1" },
-      refreshInterval: 0,
-      flushInterval: 0,
-      storage: {
-        getItem: (k) => store.get(k) ?? null,
-        setItem: (k, v) => void store.set(k, v),
-        removeItem: (k) => void store.delete(k),
-      },
-      // A fetch that answers the config request (the SDK's transport seam, not the server).
-      fetch: async () => ({
-        ok: true,
-        status: 200,
-        headers: { get: () => '"v2"' },
-        json: async () => config,
-      }),
-    });
-    render(createElement(ExperimentProvider, { client: c }, createElement(ShowVariant)));
-    expect(screen.getByTestId("v").textContent).toBe("none"); // no config yet
-    await act(async () => {
-      await c.ready();
-    });
-    const expected = assignVariant(config.experiments[0], { id: "user-1" }).variant!;
-    expect(screen.getByTestId("v").textContent).toBe(expected);
-  });
+  // Re-rendering when a config arrives is tested against the real server in
+  // sdk/test/browser.integration.test.ts.
 });
