@@ -5,6 +5,7 @@ import { pino } from "pino";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
 import { openDatabase } from "./db.js";
+import { startRetentionJob } from "./features/events/events.retention.js";
 import { ensureAdminToken } from "./features/keys/keys.service.js";
 import { createMetrics } from "./observability.js";
 
@@ -45,6 +46,14 @@ export async function startServer(
       error ? reject(error) : resolve(s),
     );
   });
+  const retention = config.RETENTION_DAYS
+    ? startRetentionJob({
+        db: database.db,
+        days: config.RETENTION_DAYS,
+        onResult: (r) => logger.info(r, `retention: deleted rows older than ${config.RETENTION_DAYS} days`),
+        onError: (err) => logger.error({ err }, "retention purge failed"),
+      })
+    : undefined;
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   print(
@@ -60,6 +69,7 @@ export async function startServer(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
+      await retention?.stop();
       await instance.drain();
       await database.close();
       logger.flush?.();

@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
+import { openDatabase } from "../src/db.js";
 import { startServer } from "../src/server.js";
 
 const root = mkdtempSync(path.join(tmpdir(), "abtest-start-"));
@@ -42,7 +45,7 @@ describe("startServer on a fresh DATA_DIR", () => {
     }
   });
 
-  it("does not generate a token when ADMIN_TOKEN is set, and rejects bad configuration by name", async () => {
+  it("accepts ADMIN_TOKEN without generating one, finishes in-flight ingestion on stop, rejects bad config by name", async () => {
     const config = parseConfig({
       PORT: "0",
       HOST: "127.0.0.1",
@@ -52,14 +55,48 @@ describe("startServer on a fresh DATA_DIR", () => {
     });
     const lines: string[] = [];
     const s = await startServer(config, (line) => lines.push(line));
+    let ingest: Promise<Response> | undefined;
     try {
       expect(lines.some((l) => l.includes("admin token"))).toBe(false);
+      const admin = { authorization: "Bearer an-admin-token-from-env", "content-type": "application/json" };
       const res = await fetch(`${s.url}/api/v1/keys`, {
-        headers: { authorization: "Bearer an-admin-token-from-env" },
+        method: "POST",
+        headers: admin,
+        body: JSON.stringify({ kind: "sdk", name: "web", environment: "prod" }),
       });
-      expect(res.status).toBe(200);
+      expect(res.status).toBe(201);
+      const { token } = (await res.json()) as { token: string };
+      // Graceful shutdown: a request in flight when stop() is called is answered after its commit.
+      const events = Array.from({ length: 200 }, (_, i) => ({
+        id: randomUUID(),
+        type: "track",
+        name: "purchase",
+        unitId: `u${i}`,
+        timestamp: new Date().toISOString(),
+        value: i,
+      }));
+      const received = new Promise<void>((resolve) =>
+        s.server.on("request", (req) => req.url?.startsWith("/api/v1/events") && resolve()),
+      );
+      ingest = fetch(`${s.url}/api/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ events }),
+      });
+      await received;
     } finally {
       await s.stop();
+    }
+    const answered = await ingest!;
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toMatchObject({ accepted: 200, duplicates: 0, rejected: [] });
+    // The rows were committed before the database closed.
+    const reopened = await openDatabase({ dataDir: config.DATA_DIR });
+    try {
+      const rows = await reopened.db.execute(sql`select count(*)::int as n from events`);
+      expect(rows.rows[0]).toEqual({ n: 200 });
+    } finally {
+      await reopened.close();
     }
     expect(() => parseConfig({ PORT: "abc" })).toThrow(/PORT/);
     expect(() => parseConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
