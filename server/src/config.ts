@@ -5,11 +5,14 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
+/** Empty variables (`RETENTION_DAYS=` in compose files) count as unset. */
+const blankAsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
 /** Environment variables the server reads (parsed once, in main.ts). */
 export const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: optionalString,
-  DATA_DIR: z.string().min(1).default("./data"),
+  DATA_DIR: z.preprocess(blankAsUnset, z.string().min(1).default("./data")),
   DATABASE_URL: optionalString.refine(
     (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
     "must be a postgres:// or postgresql:// URL",
@@ -19,7 +22,7 @@ export const configSchema = z.object({
     "must be at least 16 characters",
   ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  RETENTION_DAYS: z.preprocess(blankAsUnset, z.coerce.number().int().positive().optional()),
   CLIENT_DIST: optionalString,
 });
 

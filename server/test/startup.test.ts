@@ -101,5 +101,9 @@ describe("startServer on a fresh DATA_DIR", () => {
     expect(() => parseConfig({ PORT: "abc" })).toThrow(/PORT/);
     expect(() => parseConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
     expect(parseConfig({})).toMatchObject({ PORT: 3000, DATA_DIR: "./data", LOG_LEVEL: "info" });
+    expect(parseConfig({ RETENTION_DAYS: "", ADMIN_TOKEN: "", PORT: "" })).toMatchObject({ PORT: 3000 });
+    expect(parseConfig({ RETENTION_DAYS: "30" }).RETENTION_DAYS).toBe(30);
+    expect(() => parseConfig({ RETENTION_DAYS: "-1" })).toThrow(/RETENTION_DAYS/);
+    expect(() => parseConfig({ ADMIN_TOKEN: "short" })).toThrow(/ADMIN_TOKEN/);
   });
 });
