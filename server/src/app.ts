@@ -11,6 +11,7 @@ import { type Auth, createAuth } from "./features/keys/keys.auth.js";
 import { createKeysRouter } from "./features/keys/keys.routes.js";
 import { createLayersRouter } from "./features/layers/layers.routes.js";
 import { createMetricsRouter } from "./features/metrics/metrics.routes.js";
+import { createResultsRouter } from "./features/results/results.routes.js";
 import { createSdkConfigRouter } from "./features/sdk-config/sdk-config.routes.js";
 import { SdkConfigCache } from "./features/sdk-config/sdk-config.service.js";
 import { type AppMetrics, createMetrics, requestMetrics } from "./observability.js";
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps): AppInstance {
     json,
     createExperimentsRouter({ db, auth, onChange: onExperimentsChanged }),
   );
+  app.use("/api/v1/experiments", createResultsRouter({ db, auth }));
   app.use("/api/v1/metrics", requireJson, json, createMetricsRouter({ db, auth }));
   app.use("/api/v1/layers", requireJson, json, createLayersRouter({ db, auth }));
   app.use("/api/v1/keys", requireJson, json, createKeysRouter({ db, auth }));
