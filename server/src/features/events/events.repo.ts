@@ -97,6 +97,8 @@ export async function deleteUnitRows(db: Db, unitId: string): Promise<{ exposure
     with d as (delete from exposures where unit_id = ${unitId} returning 1) select count(*)::int as n from d`);
   const t = await db.execute(sql`
     with d as (delete from events where unit_id = ${unitId} returning 1) select count(*)::int as n from d`);
+  // The unit's pre-aggregated results rows (features/results) go too.
+  await db.execute(sql`delete from results_units where unit_id = ${unitId}`);
   return { exposures: Number(rowsOf(e)[0]?.n ?? 0), events: Number(rowsOf(t)[0]?.n ?? 0) };
 }
 

@@ -277,6 +277,14 @@ describe("results: incremental refresh equals a full rebuild", () => {
     expect(metricOf(incremental, "order-value").variants.map((v) => v.sum)).toEqual([13, 7]);
     expect(incremental.metrics).toEqual(full.metrics);
   });
+
+  it("erasing a unit (DELETE /api/v1/units/:id) removes its pre-aggregated row too", async () => {
+    const before = await t.db.execute(sql`select count(*)::int as n from results_units where unit_id = 'i2'`);
+    expect(Number(before.rows[0]?.n)).toBe(1);
+    expect((await t.request("DELETE", "/api/v1/units/i2")).status).toBeLessThan(300);
+    const after = await t.db.execute(sql`select count(*)::int as n from results_units where unit_id = 'i2'`);
+    expect(Number(after.rows[0]?.n)).toBe(0);
+  });
 });
 
 /** Inserts `units` units split evenly, converting with probability rate[variant] (deterministic hash). */
