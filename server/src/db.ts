@@ -32,6 +32,8 @@ export interface Database {
   kind: "pglite" | "postgres";
   /** Closes the pool / the embedded instance. Safe to call twice. */
   close: () => Promise<void>;
+  /** PGlite only: a tarball of the data directory, loadable through `pgliteSnapshot`. */
+  snapshot?: () => Promise<Blob>;
 }
 
 /** Options of {@link openDatabase}. */
@@ -44,6 +46,8 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** Apply migrations from `migrations/` (default true). */
   migrate?: boolean;
+  /** PGlite only: start from this `dumpDataDir()` tarball instead of an empty cluster (tests). */
+  pgliteSnapshot?: Blob | undefined;
 }
 
 /** Folder holding the drizzle-kit generated SQL migrations (repository root `migrations/`). */
@@ -81,7 +85,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  const loadDataDir = options.pgliteSnapshot;
+  const client = options.dataDir
+    ? new PGlite(options.dataDir, loadDataDir ? { loadDataDir } : {})
+    : new PGlite(loadDataDir ? { loadDataDir } : {});
   await client.waitReady;
   const db = drizzlePglite(client);
   try {
@@ -96,6 +103,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     close: async () => {
       if (!client.closed) await client.close();
     },
+    snapshot: () => client.dumpDataDir("none"),
   };
 }
 
