@@ -1,0 +1,49 @@
+// Results benchmark (`npm run bench:results`): generates exposed units and events with SQL
+// (generate_series) in a fresh PostgreSQL database, then times in the same run
+//   - bare `select count(*)` scans of exposures and events (the baseline),
+//   - the results report of one experiment with three metrics: a full rebuild of the
+//     pre-aggregated unit rows from the raw tables, the steady-state request (incremental
+//     refresh with nothing new + read + statistics) and an incremental refresh after a
+//     fresh batch of 10,000 events,
+// and prints the ratios. The same at a tenth of the size on an in-memory PGlite.
+// DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) names the server; the
+// benchmark creates and drops its own database. BENCH_UNITS / BENCH_EVENTS override sizes.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { openDatabase } from "../server/src/db.js";
+import { runResultsBench } from "../server/src/features/results/results.bench-run.js";
+
+const baseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const UNITS = Number(process.env.BENCH_UNITS ?? 1_000_000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
+
+async function main(): Promise<void> {
+  const name = `bench_results_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 1 });
+  try {
+    await runResultsBench(database.db, "PostgreSQL", UNITS, EVENTS, true);
+  } finally {
+    await database.close();
+    await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+  const lite = await openDatabase({});
+  try {
+    await runResultsBench(
+      lite.db,
+      "PGlite (in memory), a tenth of the size",
+      Math.round(UNITS / 10),
+      Math.round(EVENTS / 10),
+      false,
+    );
+  } finally {
+    await lite.close();
+  }
+}
+
+await main();
