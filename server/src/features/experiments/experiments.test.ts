@@ -102,6 +102,21 @@ describe("experiments: create, read, list", () => {
     });
   });
 
+  it("accepts every targeting operator in nested conditions", async () => {
+    const condition = {
+      email: { $regex: "@corp\\.com$" },
+      plan: { $exists: true, $nin: ["free"] },
+      age: { $not: { $lt: 18 } },
+      $and: [{ country: { $ne: "FR" } }, { score: { $gt: 1, $lte: 9.5 } }],
+      $not: { banned: true },
+      tier: { $eq: "gold" },
+      seats: { $gte: 2, $in: [2, 5, 10] },
+    };
+    const res = await t.request("POST", "/api/v1/experiments", { body: base("all-ops", { condition }) });
+    expect(res.status).toBe(201);
+    expect(res.body.condition).toEqual(condition);
+  });
+
   it.each([
     ["missing name", { key: "x1", variants: base("x").variants }, "name"],
     ["bad key", base("Bad Key"), "key"],

@@ -115,4 +115,19 @@ describe("/api/v1/keys", () => {
       expect(res.body.error.code).toBe("unauthorized");
     }
   });
+
+  it("pages the audit log newest first and validates its query", async () => {
+    const first = await t.request("GET", "/api/v1/audit?limit=2");
+    expect(first.status).toBe(200);
+    expect(first.body.entries).toHaveLength(2);
+    expect(first.body.entries[0].id).toBeGreaterThan(first.body.entries[1].id);
+    const next = await t.request("GET", `/api/v1/audit?limit=2&before=${first.body.nextBefore}`);
+    expect(next.body.entries[0].id).toBeLessThan(first.body.entries[1].id);
+    const bad = await t.request("GET", "/api/v1/audit?limit=0");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain("query.limit");
+    const unknown = await t.request("GET", "/api/v1/audit?entity=x");
+    expect(unknown.status).toBe(400);
+    expect((await t.request("GET", "/api/v1/audit", { token: null })).status).toBe(401);
+  });
 });

@@ -106,6 +106,8 @@ describe("GET /api/v1/sdk/config", () => {
 
   it("answers 401 without a key, with an unknown key and with a revoked key; CORS preflight works", async () => {
     expect((await t.request("GET", "/api/v1/sdk/config", { token: null })).status).toBe(401);
+    // Admin tokens may read the config too (previews, debugging).
+    expect((await t.request("GET", "/api/v1/sdk/config")).status).toBe(200);
     const unknown = await t.request("GET", "/api/v1/sdk/config", { token: "sdk_nope" });
     expect(unknown.status).toBe(401);
     expect(unknown.body.error.message).toContain("SDK key");
