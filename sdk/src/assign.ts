@@ -39,6 +39,7 @@ export interface Assignment {
 export type User = Attributes;
 
 function result(
+  out: Assignment,
   experiment: ExperimentConfig | null | undefined,
   index: number,
   inExperiment: boolean,
@@ -46,13 +47,12 @@ function result(
   unitId: string | null,
 ): Assignment {
   const variant = experiment?.variants[index];
-  return {
-    inExperiment,
-    variant: variant ? variant.key : null,
-    payload: variant?.payload ?? null,
-    reason,
-    unitId,
-  };
+  out.inExperiment = inExperiment;
+  out.variant = variant ? variant.key : null;
+  out.payload = variant?.payload ?? null;
+  out.reason = reason;
+  out.unitId = unitId;
+  return out;
 }
 
 /**
@@ -87,6 +87,22 @@ export function unitIdOf(user: Attributes, unitAttribute: string): string | null
  * ) // { inExperiment: true, variant: "control" | "blue", payload: null, reason: "assigned", unitId: "user-1" }
  */
 export function assignVariant(experiment: ExperimentConfig | null | undefined, user: User): Assignment {
+  return assignInto(
+    { inExperiment: false, variant: null, payload: null, reason: "not-running", unitId: null },
+    experiment,
+    user,
+  );
+}
+
+/**
+ * {@link assignVariant} writing into `out` instead of allocating a result (the client's hot
+ * path reuses one object). Returns `out`.
+ */
+export function assignInto(
+  out: Assignment,
+  experiment: ExperimentConfig | null | undefined,
+  user: User,
+): Assignment {
   if (
     !experiment ||
     experiment.active === false ||
@@ -94,24 +110,24 @@ export function assignVariant(experiment: ExperimentConfig | null | undefined, u
     !Array.isArray(experiment.variants) ||
     experiment.variants.length === 0
   ) {
-    return result(experiment, 0, false, "not-running", null);
+    return result(out, experiment, 0, false, "not-running", null);
   }
   const unitId = unitIdOf(user, experiment.unitAttribute);
-  if (unitId === null) return result(experiment, 0, false, "no-unit-id", null);
+  if (unitId === null) return result(out, experiment, 0, false, "no-unit-id", null);
 
   const forcedKey = experiment.forced?.[unitId];
   if (forcedKey !== undefined) {
     const index = experiment.variants.findIndex((v) => v.key === forcedKey);
-    if (index >= 0) return result(experiment, index, true, "forced", unitId);
+    if (index >= 0) return result(out, experiment, index, true, "forced", unitId);
   }
   if (experiment.condition && !evaluateCondition(experiment.condition, user)) {
-    return result(experiment, 0, false, "targeting", unitId);
+    return result(out, experiment, 0, false, "targeting", unitId);
   }
   if (experiment.layer && !inRange(hashToLayerUnit(experiment.layer.key, unitId), experiment.layer.range)) {
-    return result(experiment, 0, false, "layer", unitId);
+    return result(out, experiment, 0, false, "layer", unitId);
   }
   const u = hashToUnit(experiment.seed || experiment.key, unitId);
   const index = chooseVariantIndex(u, experiment.variants, experiment.coverage);
-  if (index < 0) return result(experiment, 0, false, "coverage", unitId);
-  return result(experiment, index, true, "assigned", unitId);
+  if (index < 0) return result(out, experiment, 0, false, "coverage", unitId);
+  return result(out, experiment, index, true, "assigned", unitId);
 }

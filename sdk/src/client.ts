@@ -1,4 +1,4 @@
-import { type Assignment, assignVariant, type User } from "./assign.js";
+import { type Assignment, assignInto, type User } from "./assign.js";
 import { Delivery, type DeliveryStats } from "./delivery.js";
 import { SeenUnits } from "./lru.js";
 import {
@@ -262,10 +262,19 @@ export function createClient(options: ClientOptions): Client {
     }
   });
 
-  function getAssignment(experimentKey: string, who?: User): Assignment {
+  // getVariant only needs the key: it assigns into this one reused object (no allocation).
+  const scratch: Assignment = {
+    inExperiment: false,
+    variant: null,
+    payload: null,
+    reason: "not-running",
+    unitId: null,
+  };
+
+  function assign(experimentKey: string, who: User | undefined, out: Assignment): Assignment {
     const experiment = experiments.get(experimentKey);
     try {
-      const result = assignVariant(experiment, who ?? user);
+      const result = assignInto(out, experiment, who ?? user);
       if (result.reason === "assigned" && !closed) {
         const variant = result.variant!;
         const unitId = result.unitId!;
@@ -299,8 +308,15 @@ export function createClient(options: ClientOptions): Client {
 
   return {
     ready: () => readyPromise,
-    getAssignment,
-    getVariant: (experimentKey, who) => getAssignment(experimentKey, who).variant,
+    getAssignment: (experimentKey, who) =>
+      assign(experimentKey, who, {
+        inExperiment: false,
+        variant: null,
+        payload: null,
+        reason: "not-running",
+        unitId: null,
+      }),
+    getVariant: (experimentKey, who) => assign(experimentKey, who, scratch).variant,
     track(eventName, trackOptions = {}, who) {
       try {
         if (closed) return;

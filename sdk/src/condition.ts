@@ -25,20 +25,27 @@ function isPlainObject(v: Value): v is { [key: string]: Json } {
 
 function isOperatorObject(v: Value): v is { [key: string]: Json } {
   if (!isPlainObject(v)) return false;
-  const keys = Object.keys(v);
-  return keys.length > 0 && keys.every((k) => k.charCodeAt(0) === 36 /* $ */);
+  let any = false;
+  for (const k in v) {
+    if (k.charCodeAt(0) !== 36 /* $ */) return false;
+    any = true;
+  }
+  return any;
 }
 
 function deepEqual(a: Value, b: Value): boolean {
   if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
   }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
-  }
-  return false;
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!(k in b) || !deepEqual(a[k], b[k])) return false;
+  return true;
 }
 
 function lookup(attributes: Attributes, path: string): Value {
@@ -60,8 +67,12 @@ function compare(x: Value, y: Json): number | null {
 
 function inList(x: Value, list: Json): boolean {
   if (!Array.isArray(list)) return false;
-  if (Array.isArray(x)) return x.some((item) => list.some((l) => deepEqual(item, l)));
-  return list.some((l) => deepEqual(x, l));
+  if (Array.isArray(x)) {
+    for (const item of x) if (inList(item, list)) return true;
+    return false;
+  }
+  for (const l of list) if (l === x || deepEqual(x, l)) return true;
+  return false;
 }
 
 function evalOperator(op: string, x: Value, arg: Json): boolean {

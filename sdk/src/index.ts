@@ -1,5 +1,5 @@
 export type { Assignment, AssignmentReason, User } from "./assign.js";
-export { assignVariant, unitIdOf } from "./assign.js";
+export { assignInto, assignVariant, unitIdOf } from "./assign.js";
 export type { BucketRange } from "./bucket.js";
 export { bucketRanges, chooseBucket, chooseVariantIndex, inRange } from "./bucket.js";
 export type { Client, ClientOptions, TrackOptions } from "./client.js";

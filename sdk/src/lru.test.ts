@@ -1,0 +1,45 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { SeenUnits } from "./lru.js";
+
+describe("SeenUnits", () => {
+  it("remembers a (unit, variant) pair and reports a changed variant as new", () => {
+    const seen = new SeenUnits(16);
+    expect(seen.add("u1", "control")).toBe(true);
+    expect(seen.add("u1", "control")).toBe(false);
+    expect(seen.add("u1", "treatment")).toBe(true);
+    expect(seen.add("u1", "treatment")).toBe(false);
+    seen.clear();
+    expect(seen.add("u1", "treatment")).toBe(true);
+  });
+
+  it("never forgets the most recent unit of each set; alternating two units stays deduped", () => {
+    const seen = new SeenUnits(2); // one set of two slots
+    expect(seen.add("a", "v")).toBe(true);
+    expect(seen.add("b", "v")).toBe(true);
+    for (let i = 0; i < 10; i++) {
+      expect(seen.add("a", "v")).toBe(false);
+      expect(seen.add("b", "v")).toBe(false);
+    }
+    expect(seen.add("c", "v")).toBe(true); // evicts the least recent (a)
+    expect(seen.add("b", "v")).toBe(false);
+    expect(seen.add("a", "v")).toBe(true);
+  });
+
+  it("matches an exact LRU model when everything fits in one set (fast-check, fixed seed)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("a", "b", "c", "d"), { maxLength: 60 }), (ids) => {
+        const seen = new SeenUnits(2);
+        const model: string[] = []; // most recent first, at most 2
+        for (const id of ids) {
+          const expected = !model.includes(id);
+          expect(seen.add(id, "v")).toBe(expected);
+          model.splice(model.indexOf(id) >>> 0, model.includes(id) ? 1 : 0);
+          model.unshift(id);
+          model.length = Math.min(model.length, 2);
+        }
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+});
