@@ -55,7 +55,20 @@ export function createApp(deps: AppDeps): AppInstance {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.use(helmet());
-  app.use(pinoHttp({ logger }));
+  app.use(
+    pinoHttp({
+      logger,
+      // Never log headers (Authorization) or query strings (sendBeacon's ?key=).
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split("?")[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
   app.use(requestMetrics(metrics));
 
   app.get("/healthz", async (_req, res) => {

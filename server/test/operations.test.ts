@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "./test-app.js";
+import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from "./test-app.js";
 
 const dist = mkdtempSync(path.join(tmpdir(), "abtest-dist-"));
 mkdirSync(path.join(dist, "assets"));
@@ -86,6 +87,35 @@ describe("operations", () => {
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe("payload_too_large");
     expect((await t.request("GET", "/api/v1/layers/big")).status).toBe(404);
+  });
+});
+
+describe("request logs", () => {
+  it("are JSON lines with method, path and status, and never contain tokens", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => lines.push(line) });
+    const logged = await startTestApp({ logger });
+    try {
+      await logged.request("GET", "/api/v1/experiments");
+      await logged.request("GET", "/api/v1/sdk/config?key=sdk_secret_in_query", {
+        token: "sdk_secret_in_header",
+      });
+    } finally {
+      await logged.close();
+    }
+    const entries = lines.map(
+      (l) => JSON.parse(l) as { req?: { method: string; path: string }; res?: { statusCode: number } },
+    );
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        req: expect.objectContaining({ method: "GET", path: "/api/v1/experiments" }),
+        res: { statusCode: 200 },
+      }),
+    );
+    const text = lines.join("\n");
+    expect(text).toContain("/api/v1/sdk/config");
+    expect(text).not.toContain("secret");
+    expect(text).not.toContain(TEST_ADMIN_TOKEN);
   });
 });
 
