@@ -114,7 +114,8 @@ function fallbackAssignment(experiment: ExperimentConfig | undefined): Assignmen
  * if (client.getVariant("new-checkout") === "treatment") showNewCheckout();
  * client.track("purchase", { value: 42.5 });
  */
-export function createClient(options: ClientOptions): Client {
+export function createClient(clientOptions: ClientOptions): Client {
+  const options: Partial<ClientOptions> = clientOptions ?? {};
   const onError = options.onError;
   const report = (error: unknown, context: string) => {
     try {

@@ -48,15 +48,14 @@ export function defaultFetch(): FetchLike | undefined {
   return typeof g.fetch === "function" ? g.fetch.bind(globalThis) : undefined;
 }
 
-/** `localStorage` when it exists and is usable (it throws in some sandboxed iframes). */
+/**
+ * `localStorage` when it exists and can be read (reading it throws in some sandboxed iframes).
+ * Nothing is written here: the client writes only after consent; each use is guarded.
+ */
 export function defaultStorage(): StorageLike | null {
   try {
     const storage = g.localStorage;
-    if (!storage) return null;
-    const probe = "__abtest_probe__";
-    storage.setItem(probe, "1");
-    storage.removeItem(probe);
-    return storage;
+    return storage && typeof storage.getItem === "function" ? storage : null;
   } catch {
     return null;
   }

@@ -105,6 +105,12 @@ describe("createClient (offline logic)", () => {
     expect(String(errors[2])).toContain("no unit id");
   });
 
+  it("even without options createClient returns a working client instead of throwing", async () => {
+    const client = createClient(undefined as unknown as Parameters<typeof createClient>[0]);
+    expect(client.getVariant("anything", { id: "u" })).toBeNull();
+    await client.close();
+  });
+
   it("a throwing onError does not reach the app", () => {
     const client = createClient({
       apiHost: "",
