@@ -145,7 +145,7 @@ function studentTPdf(t: number, df: number): number {
   );
 }
 
-/** Student t quantile: jstat starting value refined by Newton steps on ln F(x) - ln p. */
+/** Student t quantile: a starting value refined by Newton steps on ln F(x) − ln p. */
 export function studentTQuantile(p: number, df: number): number {
   if (!(p >= 0 && p <= 1)) return Number.NaN;
   if (p === 0) return Number.NEGATIVE_INFINITY;
@@ -153,15 +153,32 @@ export function studentTQuantile(p: number, df: number): number {
   if (p === 0.5) return 0;
   if (p > 0.5) return -studentTQuantile(1 - p, df);
   if (!Number.isFinite(df) || df > 1e12) return normalQuantile(p);
-  let x = jStat.studentt.inv(p, df);
+  // Start: Cornish-Fisher expansion around the normal quantile for df >= 10 (Abramowitz & Stegun
+  // 26.7.5), jstat's ibetainv-based quantile for small df.
+  let x: number;
+  if (df >= 10) {
+    const z = normalQuantile(p);
+    const z2 = z * z;
+    x =
+      z +
+      (z * (z2 + 1)) / (4 * df) +
+      (z * (5 * z2 * z2 + 16 * z2 + 3)) / (96 * df * df) +
+      (z * (3 * z2 * z2 * z2 + 19 * z2 * z2 + 17 * z2 - 15)) / (384 * df * df * df);
+  } else {
+    x = jStat.studentt.inv(p, df);
+  }
   if (!Number.isFinite(x) || x >= 0) x = normalQuantile(p);
   const lnP = Math.log(p);
-  for (let i = 0; i < 100; i++) {
+  let lastStep = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 50; i++) {
     const c = studentTCdf(x, df);
     let step = ((Math.log(c) - lnP) * c) / studentTPdf(x, df);
     if (x - step >= 0) step = x / 2; // stay in the lower half
+    // Converged, or down to the rounding noise of the CDF (steps stop shrinking).
+    if (Math.abs(step) >= Math.abs(lastStep)) break;
     x -= step;
-    if (Math.abs(step) <= 1e-14 * Math.max(1, Math.abs(x))) break;
+    lastStep = step;
+    if (Math.abs(step) <= 1e-15 * Math.max(1, Math.abs(x))) break;
   }
   return x;
 }
