@@ -9,10 +9,18 @@ declare module "jstat" {
     normal: {
       /** Normal quantile (starting value only: jstat's erfcinv loses precision in the tails). */
       inv(p: number, mean: number, sd: number): number;
+      /** Normal CDF (bench/stats.bench.ts compares its tail accuracy with ours). */
+      cdf(x: number, mean: number, sd: number): number;
     };
     studentt: {
       /** Student t quantile via ibetainv (EPS 1e-8; a starting value only). */
       inv(p: number, df: number): number;
+      /** Student t CDF (benchmark baseline). */
+      cdf(x: number, df: number): number;
+    };
+    chisquare: {
+      /** Chi-square CDF (benchmark comparison). */
+      cdf(x: number, df: number): number;
     };
   }
   const jStat: JStat;
