@@ -24,7 +24,7 @@ export type ChiSquareResult = Ok<ChiSquareValues> | Degenerate<ChiSquareValues>;
  * Matches R `chisq.test(table, correct = FALSE)` (Pearson 1900; Agresti 2013 §3.2).
  * A row or column summing to 0 gives `status: "insufficient-data"`.
  *
- * @example chiSquareTest([[120, 880], [150, 850]]) // { status: "ok", statistic: 3.78…, df: 1, pValue: 0.0518… }
+ * @example chiSquareTest([[120, 880], [150, 850]]) // { status: "ok", statistic: 3.8536…, df: 1, pValue: 0.04964… }
  */
 export function chiSquareTest(table: number[][]): ChiSquareResult {
   if (!Array.isArray(table) || table.length < 2) throw new RangeError("table must have at least 2 rows");

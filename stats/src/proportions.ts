@@ -51,7 +51,7 @@ export type ProportionsTestResult = Ok<ProportionsTestValues> | Degenerate<Propo
  * R `prop.test`.
  *
  * @example proportionsTest({ users: 10000, conversions: 1000 }, { users: 10000, conversions: 1100 })
- *   // { status: "ok", z: 2.29…, pValue: 0.0218…, estimate: 0.01, ci: [0.00145…, 0.01854…], … }
+ *   // { status: "ok", z: 2.3066…, pValue: 0.02107…, estimate: 0.01, ci: [0.001504…, 0.018496…], … }
  */
 export function proportionsTest(
   control: ProportionSummary,

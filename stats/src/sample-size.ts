@@ -230,7 +230,7 @@ export type MdeResult = Ok<MdeValues> | Degenerate<MdeValues>;
  * `relative` = p₂/p₁ − 1 (null for a zero baseline). When even p₂ = 1 is not detectable, or the
  * baseline is 1, the status is `"insufficient-data"`.
  *
- * @example minimumDetectableEffectProportions({ baselineRate: 0.1, perVariant: 4000 }) // absolute ≈ 0.0199
+ * @example minimumDetectableEffectProportions({ baselineRate: 0.1, perVariant: 4000 }) // absolute ≈ 0.01958
  */
 export function minimumDetectableEffectProportions(input: MdeProportionsInput): MdeResult {
   const { baselineRate: p1, perVariant, alpha = 0.05, power = 0.8 } = input;
