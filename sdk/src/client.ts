@@ -8,6 +8,7 @@ import {
   type FetchLike,
   onPageHide,
   type StorageLike,
+  timeoutSignal,
   unrefTimer,
 } from "./runtime.js";
 import type { ExperimentConfig, Json, SdkConfig } from "./types.js";
@@ -204,8 +205,7 @@ export function createClient(clientOptions: ClientOptions): Client {
       if (!fetchImpl) throw new Error("no fetch available: pass `fetch` to createClient");
       const requestHeaders: Record<string, string> = { ...headers };
       if (etag) requestHeaders["if-none-match"] = etag;
-      const signal =
-        typeof AbortSignal.timeout === "function" ? AbortSignal.timeout(requestTimeoutMs) : undefined;
+      const signal = timeoutSignal(requestTimeoutMs);
       const res = await fetchImpl(`${base}/api/v1/sdk/config`, { headers: requestHeaders, signal });
       if (res.status === 304) return;
       if (!res.ok) throw new Error(`config fetch failed: HTTP ${res.status}`);

@@ -1,4 +1,4 @@
-import { type FetchLike, randomId, unrefTimer } from "./runtime.js";
+import { type FetchLike, randomId, timeoutSignal, unrefTimer } from "./runtime.js";
 import type { IngestEvent, IngestResponse, Json } from "./types.js";
 
 /**
@@ -209,10 +209,7 @@ export class Delivery {
     const events = batch.map(toWire);
     let status = 0;
     try {
-      const signal =
-        typeof AbortSignal.timeout === "function"
-          ? AbortSignal.timeout(this.opts.requestTimeoutMs)
-          : undefined;
+      const signal = timeoutSignal(this.opts.requestTimeoutMs);
       const res = await fetch(this.opts.url, {
         method: "POST",
         headers: { ...this.opts.headers, "content-type": "application/json" },

@@ -105,3 +105,10 @@ export function randomId(): string {
 export function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
   (timer as { unref?: () => void }).unref?.();
 }
+
+/** An abort signal that fires after `ms`, where `AbortSignal.timeout` exists (else none). */
+export function timeoutSignal(ms: number): AbortSignal | undefined {
+  return typeof AbortSignal !== "undefined" && typeof AbortSignal.timeout === "function"
+    ? AbortSignal.timeout(ms)
+    : undefined;
+}
