@@ -29,9 +29,11 @@ async function main(): Promise<void> {
     await runResultsBench(database.db, "PostgreSQL", UNITS, EVENTS, true);
   } finally {
     await database.close();
-    await admin.query(`drop database if exists "${name}" with (force)`);
+    if (process.env.BENCH_KEEP) console.log(`  kept database ${name}`);
+    else await admin.query(`drop database if exists "${name}" with (force)`);
     await admin.end();
   }
+  if (process.env.BENCH_SKIP_PGLITE) return;
   const lite = await openDatabase({});
   try {
     await runResultsBench(

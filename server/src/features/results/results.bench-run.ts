@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db.js";
 import { experiments } from "../experiments/experiments.table.js";
 import { metrics } from "../metrics/metrics.table.js";
-import { computeResults } from "./results.service.js";
+import { computeResults, loadResultsDefinition, refreshResults, reportResults } from "./results.service.js";
 
 const KEY = "bench-exp";
 
@@ -122,6 +122,13 @@ export async function runResultsBench(
   console.log(
     `  results, steady state (incremental refresh + read + stats): ${fmt(warm)}  (${(warm / scans).toFixed(2)}x the scans; goal <= 3x)`,
   );
+  const def = await loadResultsDefinition(db, KEY);
+  const refresh = await median(3, () => refreshResults(deps, def, false));
+  const refreshed = await refreshResults(deps, def, false);
+  const read = await median(3, () =>
+    reportResults(db, def, refreshed, { refresh: "incremental", mde: 0.05 }),
+  );
+  console.log(`    of which: refresh with nothing new ${fmt(refresh)}, read sums + statistics ${fmt(read)}`);
   // A fresh batch: 10,000 events of existing units.
   await db.execute(sql`insert into events (id, name, unit_id, ts, value)
     select gen_random_uuid(), 'purchase', 'u' || (1 + abs(hashint4(g + 99)) % ${units}::int), timestamptz '2026-01-15', 20

@@ -122,23 +122,31 @@ function rebuildUnitsSql(input: RefreshInput, watermark: Date, unitFilter: SQL |
     group by u.unit_id, u.variant_key, u.multi, u.first_ts, u.attributes`;
 }
 
-/** Adds events received in (from, to] to the rows of already-known units. */
+/**
+ * Adds events received in (from, to] to the rows of already-known units. The fresh events are
+ * read first (BRIN on `received_at`), then their units are looked up by primary key.
+ */
 function addEventsSql(input: RefreshInput, from: Date, to: Date): SQL {
   const { experimentKey, metrics } = input;
+  const names = [...new Set(metrics.map((m) => m.eventName))];
+  const maxWindow = Math.max(...metrics.map((m) => m.windowHours));
   const add = (col: string) =>
     sql.raw(
       `array[${metrics.map((_, i) => `r.${col}[${i + 1}] + d.${col}[${i + 1}]`).join(", ")}]::float8[]`,
     );
   return sql`
-    update results_units r set n = ${add("n")}, s = ${add("s")}, k = ${add("k")}
-    from (
+    with fresh as materialized (
+      select unit_id, name, ts, value from events
+      where received_at > ${from.toISOString()}::timestamptz and received_at <= ${to.toISOString()}::timestamptz
+        and name in (${list(names)})
+    ), d as (
       select u.unit_id, ${metricArrays(metrics)}
-      from results_units u join events e on ${eventJoin(metrics)}
-      where u.experiment_key = ${experimentKey}
-        and e.received_at > ${from.toISOString()}::timestamptz and e.received_at <= ${to.toISOString()}::timestamptz
+      from fresh e join results_units u on u.experiment_key = ${experimentKey} and u.unit_id = e.unit_id
+      where e.ts >= u.first_ts and e.ts < u.first_ts + ${hours(maxWindow)}
       group by u.unit_id
-    ) d
-    where r.experiment_key = ${experimentKey} and r.unit_id = d.unit_id`;
+    )
+    update results_units r set n = ${add("n")}, s = ${add("s")}, k = ${add("k")}
+    from d where r.experiment_key = ${experimentKey} and r.unit_id = d.unit_id`;
 }
 
 function unknownVariantsSql(input: RefreshInput, from: Date | null, to: Date): SQL {
@@ -211,6 +219,8 @@ export async function refreshResultUnits(db: Db, input: RefreshInput): Promise<R
         await tx.execute(sql`with ins as (${rebuildUnitsSql(input, watermark, null)} returning 1)
         select count(*)::float8 as c from ins`);
       rebuiltUnits = Number(inserted.rows[0]?.c ?? 0);
+      // Fresh statistics, so incremental refreshes look units up by key instead of scanning.
+      await tx.execute(sql`analyze results_units`);
       const counted = await tx.execute<{ c: number }>(unknownVariantsSql(input, null, watermark));
       unknown = Number(counted.rows[0]?.c ?? 0);
     }
@@ -244,6 +254,7 @@ function metricSums(metrics: MetricSpec[]): SQL {
     let x: string;
     let filter = "true";
     let y = "1";
+    // Binomial values are 0/1 and never capped.
     switch (m.type) {
       case "binomial":
         x = `(n[${i}] > 0)::int::float8`;
@@ -263,6 +274,12 @@ function metricSums(metrics: MetricSpec[]): SQL {
         break;
     }
     const f = `filter (where ${filter})`;
+    if (m.type === "binomial") return sql.raw(`coalesce(sum(${x}), 0)::float8 as m${idx}_sx`);
+    if (m.type !== "mean") {
+      return sql.raw(
+        `coalesce(sum(${x}), 0)::float8 as m${idx}_sx, coalesce(sum((${x}) * (${x})), 0)::float8 as m${idx}_sxx`,
+      );
+    }
     return sql.raw(`count(*) ${f}::float8 as m${idx}_n, coalesce(sum(${x}) ${f}, 0)::float8 as m${idx}_sx,
       coalesce(sum((${x}) * (${x})) ${f}, 0)::float8 as m${idx}_sxx, coalesce(sum(${y}) ${f}, 0)::float8 as m${idx}_sy,
       coalesce(sum((${y})::float8 * (${y})) ${f}, 0)::float8 as m${idx}_syy, coalesce(sum((${x}) * (${y})) ${f}, 0)::float8 as m${idx}_sxy`);
@@ -272,20 +289,21 @@ function metricSums(metrics: MetricSpec[]): SQL {
 
 type SumsRow = Record<string, unknown>;
 
-function readSums(row: SumsRow, count: number): MetricSums[] {
-  const out: MetricSums[] = [];
-  for (let i = 0; i < count; i++) {
+/**
+ * Reads the sums of each metric from a row. Only what the metric needs is computed in SQL:
+ * binomial Σx (= Σx², n = units); count/sum Σx, Σx² (n = units, y = 1 per unit); mean all six.
+ */
+function readSums(row: SumsRow, metrics: MetricSpec[]): MetricSums[] {
+  const units = Number(row.units ?? 0);
+  return metrics.map((m, i) => {
     const num = (k: string) => Number(row[`m${i}_${k}`] ?? 0);
-    out.push({
-      n: num("n"),
-      sumX: num("sx"),
-      sumXX: num("sxx"),
-      sumY: num("sy"),
-      sumYY: num("syy"),
-      sumXY: num("sxy"),
-    });
-  }
-  return out;
+    const sumX = num("sx");
+    if (m.type === "mean") {
+      return { n: num("n"), sumX, sumXX: num("sxx"), sumY: num("sy"), sumYY: num("syy"), sumXY: num("sxy") };
+    }
+    const sumXX = m.type === "binomial" ? sumX : num("sxx");
+    return { n: units, sumX, sumXX, sumY: units, sumYY: units, sumXY: sumX };
+  });
 }
 
 /**
@@ -307,7 +325,7 @@ export async function readVariantDays(
     multi: row.multi === true,
     day: Number(row.day),
     units: Number(row.units),
-    metrics: readSums(row, metrics.length),
+    metrics: readSums(row, metrics),
   }));
 }
 
@@ -337,6 +355,6 @@ export async function readSegments(
     variant: String(row.variant_key),
     segment: String(row.segment),
     units: Number(row.units),
-    metrics: readSums(row, metrics.length),
+    metrics: readSums(row, metrics),
   }));
 }
