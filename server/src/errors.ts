@@ -77,6 +77,16 @@ export function fieldError(path: string, message: string): AppError {
   return new AppError(400, "validation_failed", `${path}: ${message}`, { issues: [{ path, message }] });
 }
 
+/** SQLSTATE of a PostgreSQL error, also when drizzle wrapped it (`cause`). */
+function postgresErrorCode(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && typeof e === "object" && depth < 3; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** Shape of body-parser errors we translate (bad JSON, too large). */
 interface HttpishError {
   status?: number;
@@ -92,9 +102,15 @@ interface HttpishError {
  */
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   let appError: AppError;
+  const pgCode = postgresErrorCode(err);
   if (err instanceof AppError) appError = err;
   else if (err instanceof ZodError) appError = validationError(err);
-  else {
+  else if (pgCode === "23505") {
+    // A concurrent request created the same key between our check and our insert.
+    appError = new AppError(409, "conflict", "already exists (created concurrently)");
+  } else if (pgCode === "40001" || pgCode === "40P01") {
+    appError = new AppError(409, "conflict", "conflicting concurrent change, retry the request");
+  } else {
     const e = (err ?? {}) as HttpishError;
     const status = e.status ?? e.statusCode;
     if (e.type === "entity.too.large" || status === 413) {

@@ -195,6 +195,17 @@ describe("experiments: create, read, list", () => {
 });
 
 describe("experiments: lifecycle and the rules that protect results", () => {
+  it("concurrent creates of one key: exactly one 201, the others 409", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        t.request("POST", "/api/v1/experiments", { body: base("race", { name: `r${i}` }) }),
+      ),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.error.code === "conflict")).toBe(true);
+  });
+
   it("draft accepts any change; start; running refuses weight/variant changes with a reason; coverage only up", async () => {
     await t.request("POST", "/api/v1/experiments", { body: base("life", { coverage: 0.2 }) });
     const edited = await t.request("PATCH", "/api/v1/experiments/life", {
