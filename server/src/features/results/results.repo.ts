@@ -107,8 +107,9 @@ function rebuildUnitsSql(input: RefreshInput, watermark: Date, unitFilter: SQL |
       ? sql`left join events e on ${eventJoin(metrics)} and e.received_at <= ${w}::timestamptz`
       : sql``;
   return sql`
-    insert into results_units (experiment_key, unit_id, variant_key, multi, first_ts, attributes, n, s, k)
-    select ${experimentKey}, u.unit_id, u.variant_key, u.multi, u.first_ts, u.attributes, ${metricArrays(metrics)}
+    insert into results_units (experiment_key, unit_id, variant_key, multi, first_ts, first_day, attributes, n, s, k)
+    select ${experimentKey}, u.unit_id, u.variant_key, u.multi, u.first_ts,
+      floor(extract(epoch from u.first_ts) / 86400)::int, u.attributes, ${metricArrays(metrics)}
     from (
       select x.unit_id, min(x.ts) as first_ts, min(x.variant_key) as variant_key,
         min(x.variant_key) <> max(x.variant_key) as multi,
@@ -316,10 +317,10 @@ export async function readVariantDays(
   metrics: MetricSpec[],
 ): Promise<VariantDayRow[]> {
   const result = await db.execute<SumsRow>(sql`
-    select variant_key, multi, floor(extract(epoch from first_ts) / 86400)::int as day, count(*)::float8 as units
+    select variant_key, multi, first_day as day, count(*)::float8 as units
       ${metricSums(metrics)}
     from results_units where experiment_key = ${experimentKey}
-    group by variant_key, multi, 3 order by 3, variant_key`);
+    group by variant_key, multi, first_day order by first_day, variant_key`);
   return result.rows.map((row) => ({
     variant: String(row.variant_key),
     multi: row.multi === true,

@@ -2,6 +2,7 @@ import {
   bigint,
   boolean,
   doublePrecision,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -26,6 +27,8 @@ export const resultsUnits = pgTable(
     /** The unit was exposed to more than one known variant: excluded from metrics. */
     multi: boolean("multi").notNull(),
     firstTs: timestamp("first_ts", { withTimezone: true, mode: "date" }).notNull(),
+    /** UTC day of the first exposure (days since 1970-01-01): the daily series groups by it. */
+    firstDay: integer("first_day").notNull(),
     /** Attributes of the first exposure (for breakdowns). */
     attributes: jsonb("attributes").$type<Record<string, unknown>>(),
     n: doublePrecision("n").array().notNull(),

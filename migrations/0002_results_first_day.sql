@@ -1,0 +1,1 @@
+ALTER TABLE "results_units" ADD COLUMN "first_day" integer NOT NULL;
