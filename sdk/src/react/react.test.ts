@@ -78,7 +78,8 @@ describe("sdk/react", () => {
           ),
         ),
       );
-      expect(screen.getByText(text)).toBeTruthy();
+      expect(screen.getByText(text).textContent).toBe(text);
+      expect(screen.queryByText(text === "new banner" ? "old banner" : "new banner")).toBeNull();
       cleanup();
     }
   });
