@@ -20,6 +20,7 @@ import {
   metricResponse,
   updateMetricRequest,
 } from "./features/metrics/metrics.schemas.js";
+import { resultsQuery } from "./features/results/results.schemas.js";
 import { sdkConfigResponse } from "./features/sdk-config/sdk-config.schemas.js";
 import { keyParams } from "./shared/schemas.js";
 
@@ -142,6 +143,18 @@ documentRoutes(
     security: admin,
     request: { params: keyParams },
     responses: { "200": json("archived", experimentResponse), ...errors(401, 403, 404, 409) },
+  },
+  {
+    method: "get",
+    path: "/api/v1/experiments/{key}/results",
+    summary:
+      "Significance report: SRM, per-metric lifts with confidence intervals, p-values, sequential results, decision, power (docs/results.md)",
+    security: admin,
+    request: { params: keyParams, query: resultsQuery },
+    responses: {
+      "200": json("the report", z.object({}).passthrough().meta({ id: "ResultsReport" })),
+      ...errors(400, 401, 403, 404),
+    },
   },
   {
     method: "get",

@@ -57,9 +57,14 @@ describe("operations", () => {
       "/api/v1/experiments/{key}/stop",
       "/api/v1/sdk/config",
       "/api/v1/keys",
+      "/api/v1/experiments/{key}/results",
     ]) {
       expect(res.body.paths[p]).toBeDefined();
     }
+    const resultsParams = res.body.paths["/api/v1/experiments/{key}/results"].get.parameters.map(
+      (param: { name: string }) => param.name,
+    );
+    expect(resultsParams).toEqual(expect.arrayContaining(["key", "dimension", "refresh", "mde"]));
     const create = res.body.components.schemas.CreateExperimentRequest;
     expect(create.required).toEqual(expect.arrayContaining(["key", "name", "variants"]));
     expect(create.properties.variants.minItems).toBe(2);
