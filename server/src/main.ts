@@ -2,6 +2,9 @@ import { parseConfig } from "./config.js";
 import { startServer } from "./server.js";
 
 // The only place that reads the environment.
+// `npm start` runs this in server/; npm's INIT_CWD is where the user typed the command, so
+// relative paths (DATA_DIR=./data, CLIENT_DIST) resolve from there, e.g. the repository root.
+if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 const config = parseConfig(process.env);
 const running = await startServer(config);
 
