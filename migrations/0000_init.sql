@@ -88,13 +88,37 @@ CREATE TABLE "metrics" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "results_state" (
+	"experiment_key" text PRIMARY KEY NOT NULL,
+	"fingerprint" text NOT NULL,
+	"watermark" timestamp with time zone NOT NULL,
+	"unknown_variant_exposures" bigint NOT NULL,
+	"refreshed_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "results_units" (
+	"experiment_key" text NOT NULL,
+	"unit_id" text NOT NULL,
+	"variant_key" text NOT NULL,
+	"multi" boolean NOT NULL,
+	"first_ts" timestamp with time zone NOT NULL,
+	"first_day" integer NOT NULL,
+	"attributes" jsonb,
+	"n" double precision[] NOT NULL,
+	"s" double precision[] NOT NULL,
+	"k" double precision[] NOT NULL,
+	CONSTRAINT "results_units_experiment_key_unit_id_pk" PRIMARY KEY("experiment_key","unit_id")
+);
+--> statement-breakpoint
 ALTER TABLE "experiments" ADD CONSTRAINT "experiments_layer_key_layers_key_fk" FOREIGN KEY ("layer_key") REFERENCES "public"."layers"("key") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "audit_entity_idx" ON "audit_log" USING btree ("entity_type","entity_key","id");--> statement-breakpoint
 CREATE INDEX "events_unit_name_ts_idx" ON "events" USING btree ("unit_id","name","ts");--> statement-breakpoint
 CREATE INDEX "events_ts_brin" ON "events" USING brin ("ts");--> statement-breakpoint
+CREATE INDEX "events_received_brin" ON "events" USING brin ("received_at");--> statement-breakpoint
 CREATE INDEX "exposures_experiment_unit_ts_idx" ON "exposures" USING btree ("experiment_key","unit_id","ts");--> statement-breakpoint
 CREATE INDEX "exposures_unit_idx" ON "exposures" USING btree ("unit_id");--> statement-breakpoint
 CREATE INDEX "exposures_ts_brin" ON "exposures" USING brin ("ts");--> statement-breakpoint
+CREATE INDEX "exposures_received_brin" ON "exposures" USING brin ("received_at");--> statement-breakpoint
 CREATE INDEX "experiments_status_idx" ON "experiments" USING btree ("status");--> statement-breakpoint
 CREATE INDEX "experiments_layer_idx" ON "experiments" USING btree ("layer_key");--> statement-breakpoint
 CREATE INDEX "metrics_event_name_idx" ON "metrics" USING btree ("event_name");

@@ -1,1 +1,0 @@
-ALTER TABLE "results_units" ADD COLUMN "first_day" integer NOT NULL;
