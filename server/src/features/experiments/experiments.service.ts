@@ -246,15 +246,13 @@ function checkRunningChange(current: ExperimentRow, next: Partial<ExperimentInse
  * attribute and layer slice are frozen (409 with the reason), coverage only goes up.
  * Stopped: name and hypothesis only. Archived: nothing.
  */
-export async function updateExperiment(
+export function updateExperiment(
   deps: ExperimentsDeps,
   actor: Actor,
   key: string,
   patch: UpdateExperimentRequest,
 ): Promise<ExperimentResponse> {
-  const updated = await deps.db.transaction(async (tx) => {
-    const current = await findExperiment(tx, key, true);
-    if (!current) throw notFound(`experiment "${key}"`);
+  return transition(deps, actor, key, "update", async (current, tx) => {
     const next = changes(current, patch);
     if (current.status === "archived") {
       throw new AppError(409, "conflict", `experiment "${key}" is archived and cannot be changed`);
@@ -272,27 +270,19 @@ export async function updateExperiment(
     if (current.status === "running") checkRunningChange(current, next);
     const merged: ExperimentInsert = { ...current, ...next };
     await checkReferences(tx, merged);
-    const after = await updateExperimentRow(tx, key, next);
-    const response = toExperimentResponse(after);
-    await insertAudit(tx, {
-      actor: actor.label,
-      action: "experiment.update",
-      entityType: "experiment",
-      entityKey: key,
-      before: toExperimentResponse(current),
-      after: response,
-    });
-    return response;
+    return next;
   });
-  deps.onChange?.();
-  return updated;
 }
 
+/**
+ * One change of an experiment in one transaction: lock the row, let `apply` check the rule
+ * and return the new values, write them, and audit before/after as `experiment.<action>`.
+ */
 async function transition(
   deps: ExperimentsDeps,
   actor: Actor,
   key: string,
-  action: "start" | "stop" | "archive",
+  action: "update" | "start" | "stop" | "archive",
   apply: (current: ExperimentRow, tx: Db) => Promise<Partial<ExperimentInsert>>,
 ): Promise<ExperimentResponse> {
   const result = await deps.db.transaction(async (tx) => {
