@@ -10,8 +10,8 @@
  */
 import { gzipSync } from "node:zlib";
 import { GrowthBook, GrowthBookClient } from "@growthbook/growthbook";
+import { createClient, type SdkConfig } from "@splitlab/sdk";
 import { build } from "esbuild";
-import { createClient, type SdkConfig } from "sdk";
 
 const N = 1_000_000;
 const WARMUP = 100_000;

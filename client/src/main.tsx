@@ -5,7 +5,7 @@ import { createRoot } from "react-dom/client";
 function App() {
   return (
     <main style={{ fontFamily: "system-ui, sans-serif", maxWidth: "40rem", margin: "4rem auto" }}>
-      <h1>abtest-platform</h1>
+      <h1>Splitlab</h1>
       <p>
         UI coming soon. The API is described at <a href="/api/openapi.json">/api/openapi.json</a>.
       </p>

@@ -230,7 +230,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV3["generateD
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: "3.0.3",
     info: {
-      title: "abtest-platform API",
+      title: "Splitlab API",
       version: "1",
       description:
         "Admin endpoints need an admin token, SDK endpoints an SDK key: Authorization: Bearer <token>.",

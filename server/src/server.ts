@@ -57,7 +57,7 @@ export async function startServer(
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   print(
-    `abtest-platform listening on ${url} (${database.kind === "pglite" ? `embedded database in ${dataDir}` : "PostgreSQL"})`,
+    `Splitlab listening on ${url} (${database.kind === "pglite" ? `embedded database in ${dataDir}` : "PostgreSQL"})`,
   );
   if (generatedAdminToken) {
     print(`Generated admin token (shown once, store it now): ${generatedAdminToken}`);

@@ -7,9 +7,9 @@ import express, { type RequestHandler, Router } from "express";
 export const DEFAULT_CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
 const PLACEHOLDER = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>abtest-platform</title></head>
+<html lang="en"><head><meta charset="utf-8"><title>Splitlab</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto">
-<h1>abtest-platform</h1>
+<h1>Splitlab</h1>
 <p>The API is running. The UI has not been built: run <code>npm run build</code>.</p>
 <p>API description: <a href="/api/openapi.json">/api/openapi.json</a></p>
 </body></html>`;

@@ -67,7 +67,7 @@ function reasonOf(a: Assignment): string {
  * const variant = await OpenFeature.getClient().getStringValue("new-checkout", "control", { targetingKey: "u-1" });
  */
 export class AbTestProvider implements Provider {
-  readonly metadata = { name: "abtest-sdk" } as const;
+  readonly metadata = { name: "splitlab" } as const;
   readonly runsOn = "server" as const;
 
   constructor(private readonly client: Client) {}

@@ -1,4 +1,4 @@
-import type { Json } from "sdk/types";
+import type { Json } from "@splitlab/sdk/types";
 import { z } from "zod";
 
 /** Keys of experiments, metrics, layers and variants: lowercase slug, 1..100 chars. */

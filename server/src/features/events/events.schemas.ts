@@ -1,4 +1,4 @@
-import type { ExposureEvent, IngestEvent, IngestResponse, Json, TrackEvent } from "sdk/types";
+import type { ExposureEvent, IngestEvent, IngestResponse, Json, TrackEvent } from "@splitlab/sdk/types";
 import { z } from "zod";
 
 /** Most events one request may carry. */

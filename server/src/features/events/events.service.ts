@@ -1,4 +1,4 @@
-import type { IngestResponse } from "sdk/types";
+import type { IngestResponse } from "@splitlab/sdk/types";
 import { AppError } from "../../errors.js";
 import type { AppMetrics } from "../../observability.js";
 import { ingestEnvelopeSchema, ingestEventSchema } from "./events.schemas.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { IngestResponse } from "@splitlab/sdk/types";
 import { sql } from "drizzle-orm";
-import type { IngestResponse } from "sdk/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { insertIngestRows } from "./events.repo.js";
 import { purgeExpired, startRetentionJob } from "./events.retention.js";

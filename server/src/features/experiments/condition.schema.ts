@@ -1,4 +1,4 @@
-import type { Condition } from "sdk/types";
+import type { Condition } from "@splitlab/sdk/types";
 import { z } from "zod";
 import { jsonValue } from "../../shared/schemas.js";
 

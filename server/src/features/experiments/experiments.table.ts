@@ -1,5 +1,5 @@
+import type { Condition, Json } from "@splitlab/sdk/types";
 import { doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import type { Condition, Json } from "sdk/types";
 import { layers } from "../layers/layers.table.js";
 
 /** One arm as stored (in order; the first is the control). */

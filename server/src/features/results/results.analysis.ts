@@ -8,7 +8,7 @@ import {
   proportionsTest,
   sequentialTest,
   welchTTest,
-} from "stats";
+} from "@splitlab/stats";
 import type { MetricType } from "../metrics/metrics.table.js";
 import type { MetricSums } from "./results.repo.js";
 

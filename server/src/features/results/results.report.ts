@@ -5,7 +5,7 @@ import {
   sampleRatioMismatch,
   sampleSizeMeans,
   sampleSizeProportions,
-} from "stats";
+} from "@splitlab/stats";
 import {
   type AnalysisMetric,
   adjustFamily,

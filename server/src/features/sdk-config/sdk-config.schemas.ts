@@ -1,4 +1,4 @@
-import type { SdkConfig } from "sdk/types";
+import type { SdkConfig } from "@splitlab/sdk/types";
 import { z } from "zod";
 import { jsonValue } from "../../shared/schemas.js";
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ExperimentConfig, SdkConfig } from "sdk/types";
+import type { ExperimentConfig, SdkConfig } from "@splitlab/sdk/types";
 import type { Db } from "../../db.js";
 import { listRunningExperiments } from "../experiments/experiments.repo.js";
 import type { ExperimentRow } from "../experiments/experiments.table.js";

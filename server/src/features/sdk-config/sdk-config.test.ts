@@ -1,5 +1,5 @@
-import { assignVariant } from "sdk";
-import type { SdkConfig } from "sdk/types";
+import { assignVariant } from "@splitlab/sdk";
+import type { SdkConfig } from "@splitlab/sdk/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../test/test-app.js";
 
