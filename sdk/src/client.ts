@@ -49,6 +49,12 @@ export interface ClientOptions {
   fetch?: FetchLike;
   /** Where the last good config is kept; defaults to localStorage in browsers, none in Node. */
   storage?: StorageLike | null;
+  /**
+   * The clock that stamps exposures and events (epoch milliseconds). Default `Date.now`.
+   * Simulators and tests pass their own to replay traffic over simulated days; timers,
+   * retries and timeouts keep using real time.
+   */
+  now?: () => number;
 }
 
 /** What `track` records besides the event name. */
@@ -135,6 +141,7 @@ export function createClient(clientOptions: ClientOptions): Client {
   const flushInterval = options.flushInterval ?? 5_000;
   const batchSize = Math.max(1, Math.min(1000, options.batchSize ?? 100));
   const closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
+  const now = typeof options.now === "function" ? options.now : Date.now;
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
 
   let user: User = options.user ?? {};
@@ -290,7 +297,7 @@ export function createClient(clientOptions: ClientOptions): Client {
             experiment: experimentKey,
             variant,
             unitId,
-            time: Date.now(),
+            time: now(),
             seq: 0,
           });
           enqueueSize();
@@ -332,7 +339,7 @@ export function createClient(clientOptions: ClientOptions): Client {
           kind: "track",
           name: String(eventName),
           unitId,
-          time: Date.now(),
+          time: now(),
           seq: 0,
           value: trackOptions.value,
           properties: trackOptions.properties,

@@ -183,6 +183,27 @@ describe("SDK client against the real server", () => {
     await client.close();
   });
 
+  it("stamps exposures and events with the injected clock (simulated time), not the wall clock", async () => {
+    const simulated = Date.parse("2026-03-10T08:30:00.000Z");
+    let clock = simulated;
+    const { client, errors } = sdk({ now: () => clock });
+    await client.ready();
+    const user = { id: "clock-1", country: "US" };
+    client.getVariant("checkout", user);
+    clock += 3_600_000; // one simulated hour later
+    client.track("purchase", { value: 3 }, user);
+    await client.flush();
+    const times = await rows(
+      `select 'exposure' as kind, ts from exposures where unit_id = 'clock-1' union all select 'track', ts from events where unit_id = 'clock-1' order by kind`,
+    );
+    expect(times.map((r) => [r.kind, new Date(r.ts as string).toISOString()])).toEqual([
+      ["exposure", "2026-03-10T08:30:00.000Z"],
+      ["track", "2026-03-10T09:30:00.000Z"],
+    ]);
+    expect(errors).toEqual([]);
+    await client.close();
+  });
+
   it("drops only the events the server rejected, reporting each reason", async () => {
     const { client, errors } = sdk();
     client.track("x".repeat(300), {}, { id: "reject-1" }); // name over 256 chars
