@@ -5,7 +5,7 @@
  * (first-order Taylor expansion of m_t/m_c; Deng, Knoblich & Lu 2018, "Applying the Delta Method
  * in Metric Analytics", KDD; Kohavi, Tang & Xu 2020, "Trustworthy Online Controlled Experiments", §18).
  */
-import { normalCdf, normalQuantile, normalSf } from "./distributions.js";
+import { normalCdf, normalQuantile, normalSf, studentTCdf, studentTQuantile, studentTSf } from "./distributions.js";
 import type { Alternative, Interval } from "./types.js";
 
 /** Relative lift and its delta-method variance. */
@@ -62,18 +62,35 @@ export interface RelativeResult {
   standardError: number;
 }
 
-/** Builds the relative-lift result (normal quantile) or null when the lift is undefined. */
+/**
+ * Builds the relative-lift result or null when the lift is undefined. Without `df` the interval
+ * and p-value use the normal distribution (two-proportion z-test); with `df` they use Student's t
+ * with that many degrees of freedom (Welch: the Welch–Satterthwaite df of the absolute test, as
+ * GrowthBook's gbstats `TwoSidedTTest` does), so both intervals of one test use the same quantile.
+ */
 export function relativeResult(
   lift: RelativeLift | null,
   alpha: number,
   alternative: Alternative,
+  df?: number,
 ): RelativeResult | null {
   if (lift === null) return null;
   const se = Math.sqrt(lift.variance);
-  return {
-    estimate: lift.estimate,
-    ci: interval(lift.estimate, se, normalCritical(alpha, alternative), alternative),
-    pValue: normalPValue(lift.estimate / se, alternative),
-    standardError: se,
-  };
+  const z = lift.estimate / se;
+  if (df === undefined) {
+    return {
+      estimate: lift.estimate,
+      ci: interval(lift.estimate, se, normalCritical(alpha, alternative), alternative),
+      pValue: normalPValue(z, alternative),
+      standardError: se,
+    };
+  }
+  const q = -studentTQuantile(alternative === "two-sided" ? alpha / 2 : alpha, df);
+  const pValue =
+    alternative === "greater"
+      ? studentTSf(z, df)
+      : alternative === "less"
+        ? studentTCdf(z, df)
+        : Math.min(1, 2 * studentTSf(Math.abs(z), df));
+  return { estimate: lift.estimate, ci: interval(lift.estimate, se, q, alternative), pValue, standardError: se };
 }

@@ -25,7 +25,10 @@ export interface WelchTTestValues {
   /** t interval for the difference; one-sided intervals are open (±Infinity) on one side. */
   ci: Interval;
   standardError: number;
-  /** Relative lift m_t/m_c − 1 (delta method, normal quantile); null when the control mean is 0. */
+  /**
+   * Relative lift m_t/m_c − 1 (delta method; interval and p-value from Student's t with the same
+   * Welch–Satterthwaite df as the absolute test); null when the control mean is 0.
+   */
   relative: RelativeResult | null;
 }
 
@@ -38,7 +41,8 @@ export type WelchTTestResult = Ok<WelchTTestValues> | Degenerate<WelchTTestValue
  * se = √(s_t²/n_t + s_c²/n_c);  t = (x̄_t − x̄_c)/se;
  * df = se⁴ / ((s_t²/n_t)²/(n_t − 1) + (s_c²/n_c)²/(n_c − 1))  (Welch 1947, Satterthwaite 1946);
  * CI (x̄_t − x̄_c) ± t_{df,1−α/2}·se. Matches R `t.test(treatment, control, var.equal = FALSE)`.
- * Relative lift x̄_t/x̄_c − 1 uses the delta method with normal quantiles.
+ * Relative lift x̄_t/x̄_c − 1 uses the delta-method variance with the same t quantile and df
+ * (GrowthBook gbstats `frequentist/tests.py` `TwoSidedTTest`: `t.ppf(1 − α/2, dof)·√variance`).
  *
  * Degenerate data (n < 2 in an arm, or zero variance in both arms) gives
  * `status: "insufficient-data"`.
@@ -80,7 +84,7 @@ export function welchTTest(
     estimate,
     ci: interval(estimate, se, q, alternative),
     standardError: se,
-    relative: relativeResult(relativeLift(control.mean, vc, treatment.mean, vt), alpha, alternative),
+    relative: relativeResult(relativeLift(control.mean, vc, treatment.mean, vt), alpha, alternative, df),
   };
 }
 

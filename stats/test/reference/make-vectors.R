@@ -158,15 +158,18 @@ welch <- lapply(tt_cases, function(k) {
   mc <- mean(x); mt <- mean(y); vc <- var(x); vt <- var(y)
   rel <- mt / mc - 1
   se_rel <- sqrt(vt / length(y) / mc^2 + mt^2 * vc / length(x) / mc^4)
-  zq <- if (k$alternative == "two.sided") qnorm(1 - k$alpha / 2) else qnorm(1 - k$alpha)
-  rel_ci <- switch(k$alternative, two.sided = c(rel - zq * se_rel, rel + zq * se_rel),
-                   greater = c(rel - zq * se_rel, Inf), less = c(-Inf, rel + zq * se_rel))
+  # Relative lift: t quantile and t p-value with the Welch-Satterthwaite df of the absolute test
+  # (r$parameter), the convention of GrowthBook gbstats frequentist/tests.py TwoSidedTTest.
+  df <- unname(r$parameter)
+  tq <- if (k$alternative == "two.sided") qt(1 - k$alpha / 2, df) else qt(1 - k$alpha, df)
+  rel_ci <- switch(k$alternative, two.sided = c(rel - tq * se_rel, rel + tq * se_rel),
+                   greater = c(rel - tq * se_rel, Inf), less = c(-Inf, rel + tq * se_rel))
   zr <- rel / se_rel
-  rel_p <- switch(k$alternative, two.sided = 2 * pnorm(-abs(zr)), greater = pnorm(zr, lower.tail = FALSE),
-                  less = pnorm(zr))
+  rel_p <- switch(k$alternative, two.sided = 2 * pt(-abs(zr), df), greater = pt(zr, df, lower.tail = FALSE),
+                  less = pt(zr, df))
   list(r = sprintf("t.test(treatment, control, var.equal = FALSE, alternative = \"%s\", conf.level = %s) on set.seed(20261123) data",
        k$alternative, format(1 - k$alpha)),
-       rRelative = "delta method in make-vectors.R: se = sqrt(vt/nt/mc^2 + mt^2 vc/nc/mc^4), normal quantile",
+       rRelative = "delta method in make-vectors.R: se = sqrt(vt/nt/mc^2 + mt^2 vc/nc/mc^4), qt/pt with the Welch df of t.test (gbstats TwoSidedTTest)",
        control = list(n = length(x), mean = mc, variance = vc),
        treatment = list(n = length(y), mean = mt, variance = vt),
        alternative = sub("two.sided", "two-sided", k$alternative), alpha = k$alpha,
