@@ -5,7 +5,14 @@
  * (first-order Taylor expansion of m_t/m_c; Deng, Knoblich & Lu 2018, "Applying the Delta Method
  * in Metric Analytics", KDD; Kohavi, Tang & Xu 2020, "Trustworthy Online Controlled Experiments", §18).
  */
-import { normalCdf, normalQuantile, normalSf, studentTCdf, studentTQuantile, studentTSf } from "./distributions.js";
+import {
+  normalCdf,
+  normalQuantile,
+  normalSf,
+  studentTCdf,
+  studentTQuantile,
+  studentTSf,
+} from "./distributions.js";
 import type { Alternative, Interval } from "./types.js";
 
 /** Relative lift and its delta-method variance. */
@@ -92,5 +99,10 @@ export function relativeResult(
       : alternative === "less"
         ? studentTCdf(z, df)
         : Math.min(1, 2 * studentTSf(Math.abs(z), df));
-  return { estimate: lift.estimate, ci: interval(lift.estimate, se, q, alternative), pValue, standardError: se };
+  return {
+    estimate: lift.estimate,
+    ci: interval(lift.estimate, se, q, alternative),
+    pValue,
+    standardError: se,
+  };
 }
