@@ -52,9 +52,20 @@ export {
   sampleSizeProportions,
 } from "./sample-size.js";
 export {
+  DEFAULT_SEQUENTIAL_TUNING,
+  type SequentialCriticalValueInput,
+  type SequentialPlanInput,
+  type SequentialPlanOptions,
+  type SequentialPowerInput,
+  type SequentialSampleSizeInput,
+  type SequentialSampleSizeResult,
+  type SequentialSampleSizeValues,
   type SequentialTestOptions,
   type SequentialTestResult,
   type SequentialTestValues,
+  sequentialCriticalValue,
+  sequentialPower,
+  sequentialSampleSize,
   sequentialTest,
 } from "./sequential.js";
 export {

@@ -42,7 +42,8 @@ export type SampleSizeResult =
   | Degenerate<SampleSizeValues, "zero-effect">
   | Degenerate<SampleSizeValues>;
 
-function checkCommon(alpha: number, power: number | undefined, variants: number | undefined): void {
+/** Shared argument checks of the planners (internal to the package). */
+export function checkCommon(alpha: number, power: number | undefined, variants: number | undefined): void {
   assertOpenUnit("alpha", alpha);
   if (power !== undefined) assertOpenUnit("power", power);
   if (variants !== undefined && (!Number.isInteger(variants) || variants < 2)) {
@@ -50,7 +51,8 @@ function checkCommon(alpha: number, power: number | undefined, variants: number 
   }
 }
 
-function proportionRates(input: ProportionPlanInput): [number, number] {
+/** [p₁, p₂] of a proportion plan, validated (internal to the package). */
+export function proportionRates(input: ProportionPlanInput): [number, number] {
   const { baselineRate, mde, relative = true } = input;
   assertFinite("baselineRate", baselineRate);
   if (baselineRate < 0 || baselineRate > 1)
@@ -146,7 +148,7 @@ function meanPower(n: number, sd: number, delta: number, alpha: number): number 
 }
 
 /** Smallest x in [lo, hi] with f(x) >= target for increasing f (bisection to machine precision). */
-function solveIncreasing(f: (x: number) => number, target: number, lo: number, hi: number): number {
+export function solveIncreasing(f: (x: number) => number, target: number, lo: number, hi: number): number {
   let a = lo;
   let b = hi;
   for (let i = 0; i < 200 && b - a > 1e-12 * Math.max(1, Math.abs(b)); i++) {

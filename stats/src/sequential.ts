@@ -3,8 +3,29 @@
  * 2023, "Time-uniform central limit theory and asymptotic confidence sequences", arXiv 2103.06476).
  */
 import { relativeLift } from "./delta-method.js";
+import { normalCdf } from "./distributions.js";
+import {
+  checkCommon,
+  type MeanPlanInput,
+  type PowerResult,
+  type ProportionPlanInput,
+  proportionRates,
+  type SampleSizeValues,
+  sampleSizeMeans,
+  sampleSizeProportions,
+  solveIncreasing,
+} from "./sample-size.js";
 import type { Degenerate, Interval, MeanSummary, Ok, ProportionSummary } from "./types.js";
-import { assertMeanSummary, assertOpenUnit, assertPositive, assertProportionSummary } from "./validate.js";
+import {
+  assertFinite,
+  assertMeanSummary,
+  assertOpenUnit,
+  assertPositive,
+  assertProportionSummary,
+} from "./validate.js";
+
+/** Default N* of {@link sequentialTest} and the sequential planners. */
+export const DEFAULT_SEQUENTIAL_TUNING = 5000;
 
 /** Options for {@link sequentialTest}. */
 export interface SequentialTestOptions {
@@ -67,7 +88,7 @@ export function sequentialTest(
   treatment: MeanSummary | ProportionSummary,
   options: SequentialTestOptions = {},
 ): SequentialTestResult {
-  const { alpha = 0.05, tuning = 5000, relative = false } = options;
+  const { alpha = 0.05, tuning = DEFAULT_SEQUENTIAL_TUNING, relative = false } = options;
   const c = toMeanSummary(control, "control");
   const t = toMeanSummary(treatment, "treatment");
   assertOpenUnit("alpha", alpha);
@@ -95,10 +116,9 @@ export function sequentialTest(
   if (!(variance > 0)) return none("the metric has zero variance in both arms");
   const n = c.n + t.n;
   const sigma2 = n * variance;
-  const logA = -2 * Math.log(alpha);
-  const rho2 = (logA + Math.log(logA + 1)) / tuning;
+  const rho2 = mixtureRho2(alpha, tuning);
   const nr = n * rho2 + 1;
-  const halfWidth = Math.sqrt(sigma2 * ((2 * nr) / (n * n * rho2)) * Math.log(Math.sqrt(nr) / alpha));
+  const halfWidth = Math.sqrt(variance) * criticalValue(n, rho2, alpha);
   const pValue = Math.min(
     1,
     Math.sqrt(nr) * Math.exp((-estimate * estimate * n * n * rho2) / (2 * sigma2 * nr)),
@@ -110,5 +130,211 @@ export function sequentialTest(
     pValue,
     halfWidth,
     rho2,
+  };
+}
+
+/** ρ² = (−2 ln α + ln(−2 ln α + 1)) / N*: the mixture that makes the sequence tightest at N*. */
+function mixtureRho2(alpha: number, tuning: number): number {
+  const logA = -2 * Math.log(alpha);
+  return (logA + Math.log(logA + 1)) / tuning;
+}
+
+/** |Δ̂|/se above which the sequence (ρ² fixed) excludes 0 at level `level`, with N units in all. */
+function criticalValue(n: number, rho2: number, level: number): number {
+  const x = n * rho2;
+  return Math.sqrt((2 * (x + 1) * Math.log(Math.sqrt(x + 1) / level)) / x);
+}
+
+function assertComparisons(comparisons: number): void {
+  if (!Number.isInteger(comparisons) || comparisons < 1) {
+    throw new RangeError(`comparisons must be an integer >= 1, got ${String(comparisons)}`);
+  }
+}
+
+/** Inputs for {@link sequentialCriticalValue}. */
+export interface SequentialCriticalValueInput {
+  /** Units of the comparison at the look, both arms: N = n_c + n_t. */
+  n: number;
+  /** N* of the sequence (default 5000), as passed to {@link sequentialTest}. */
+  tuning?: number;
+  /** Significance level the sequence is built for (sets ρ). Default 0.05. */
+  alpha?: number;
+  /**
+   * Comparisons in the family (variants × primary metrics): the p-value must fall below
+   * alpha / comparisons (Bonferroni; the first step of Holm). Default 1.
+   */
+  comparisons?: number;
+}
+
+/**
+ * Critical value of the always-valid test on the z scale: {@link sequentialTest} declares a
+ * difference when |Δ̂|/se exceeds
+ *
+ *   c(N) = √( 2(Nρ² + 1)/(Nρ²) · ln(m·√(Nρ² + 1)/α) ),   ρ² = (−2 ln α + ln(−2 ln α + 1)) / N*
+ *
+ * (the sequence's half-width divided by the standard error, Waudby-Smith et al. 2023 eq. (14);
+ * with m comparisons the always-valid p-value has to reach α/m while ρ stays the one built for α,
+ * exactly what adjusting the reported p-values with Bonferroni or Holm's first step does).
+ * The fixed-horizon counterpart is z_{1−α/2m}. At N = N*, α = 0.05, m = 1: c = 3.035, 1.549 × 1.960.
+ *
+ * @example sequentialCriticalValue({ n: 5000, tuning: 5000 }) // 3.0352…
+ */
+export function sequentialCriticalValue(input: SequentialCriticalValueInput): number {
+  const { n, tuning = DEFAULT_SEQUENTIAL_TUNING, alpha = 0.05, comparisons = 1 } = input;
+  assertPositive("n", n);
+  assertPositive("tuning", tuning);
+  assertOpenUnit("alpha", alpha);
+  assertComparisons(comparisons);
+  return criticalValue(n, mixtureRho2(alpha, tuning), alpha / comparisons);
+}
+
+/** Options every sequential planner takes besides the metric. */
+export interface SequentialPlanOptions {
+  /** N* of the sequence, both arms of one comparison (default 5000). */
+  tuning?: number;
+  /** Comparisons in the corrected family (variants × primary metrics), default 1. */
+  comparisons?: number;
+}
+
+/** A rate (`baselineRate`, `mde`, `relative`) or a mean (`sd`, absolute `mde`) to plan for. */
+export type SequentialPlanInput = (ProportionPlanInput | MeanPlanInput) & SequentialPlanOptions;
+
+/** Inputs for {@link sequentialPower}. */
+export type SequentialPowerInput = SequentialPlanInput & {
+  /** Units per variant at the look. */
+  perVariant: number;
+};
+
+/** Effect and Σ of the two arms' per-unit variances (se² = sum / n with n units per arm). */
+function effectAndVariance(input: SequentialPlanInput): { effect: number; varianceSum: number } {
+  if ("baselineRate" in input) {
+    const [p1, p2] = proportionRates(input);
+    return { effect: p2 - p1, varianceSum: p1 * (1 - p1) + p2 * (1 - p2) };
+  }
+  assertPositive("sd", input.sd);
+  assertFinite("mde", input.mde);
+  return { effect: input.mde, varianceSum: 2 * input.sd * input.sd };
+}
+
+function planOptions(input: SequentialPlanInput) {
+  const { alpha = 0.05, tuning = DEFAULT_SEQUENTIAL_TUNING, comparisons = 1 } = input;
+  checkCommon(alpha, undefined, undefined);
+  assertPositive("tuning", tuning);
+  assertComparisons(comparisons);
+  return { alpha, rho2: mixtureRho2(alpha, tuning), level: alpha / comparisons, comparisons };
+}
+
+/** P(|Z| > c(2n)) with Z ~ N(|δ|·√(n/S), 1): both rejection regions. */
+function powerAt(n: number, effect: number, varianceSum: number, rho2: number, level: number): number {
+  const shift = Math.abs(effect) * Math.sqrt(n / varianceSum);
+  const c = criticalValue(2 * n, rho2, level);
+  return normalCdf(shift - c) + normalCdf(-shift - c);
+}
+
+/**
+ * Power of the always-valid test ({@link sequentialTest}, absolute difference) at one look with
+ * `perVariant` units per arm: the probability that the confidence sequence at this look excludes 0
+ * when the true effect is `mde`,
+ *
+ *   power = Φ(|δ|/se − c(2n)) + Φ(−|δ|/se − c(2n)),   se = √((σ_c² + σ_t²)/n)
+ *
+ * with c from {@link sequentialCriticalValue} (m = `comparisons`, Bonferroni/Holm's first step),
+ * σ² = p(1 − p) at p₁ and p₂ = p₁(1 + mde) for rates (the unpooled variance the sequence uses),
+ * sd² in both arms for means; normal theory (the sequence is asymptotic). It is the chance that
+ * the report read at this look says "significant"; a team that stopped at the first significant
+ * daily look has detected at least as often. Rates with no variance at p₁ and p₂, or fewer than
+ * 2 units per arm, give `status: "insufficient-data"`.
+ *
+ * @example sequentialPower({ baselineRate: 0.2, mde: 0.25, perVariant: 1094, tuning: 2188 }) // power ≈ 0.41
+ */
+export function sequentialPower(input: SequentialPowerInput): PowerResult {
+  const { rho2, level } = planOptions(input);
+  assertPositive("perVariant", input.perVariant);
+  const { effect, varianceSum } = effectAndVariance(input);
+  if (input.perVariant < 2) {
+    return { status: "insufficient-data", reason: "perVariant must reach 2 units", power: null };
+  }
+  if (!(varianceSum > 0))
+    return { status: "insufficient-data", reason: "both rates are 0 or 1", power: null };
+  return { status: "ok", power: powerAt(input.perVariant, effect, varianceSum, rho2, level) };
+}
+
+/** Inputs for {@link sequentialSampleSize}. */
+export type SequentialSampleSizeInput = SequentialPlanInput & {
+  /** Requested power at the look, default 0.8. */
+  power?: number;
+  /** Number of variants including control (for `total`), default 2. */
+  variants?: number;
+};
+
+/** A sequential plan and what always-valid inference costs compared with a single look. */
+export interface SequentialSampleSizeValues extends SampleSizeValues {
+  /** Units per variant the fixed-horizon test needs for the same effect, power and alpha/m. */
+  fixedHorizonPerVariant: number;
+  /** perVariantExact / the fixed-horizon unrounded n: the cost of looking as often as you like. */
+  inflation: number;
+}
+
+/** Result of {@link sequentialSampleSize}. */
+export type SequentialSampleSizeResult =
+  | Ok<SequentialSampleSizeValues>
+  | Degenerate<SequentialSampleSizeValues, "zero-effect">
+  | Degenerate<SequentialSampleSizeValues>;
+
+const noSequentialSize = <S extends "zero-effect" | "insufficient-data">(status: S, reason: string) => ({
+  status,
+  reason,
+  perVariant: null,
+  total: null,
+  perVariantExact: null,
+  fixedHorizonPerVariant: null,
+  inflation: null,
+});
+
+/**
+ * Units per variant at which the always-valid test reaches `power` at that look for a true effect
+ * `mde`: the smallest n with {@link sequentialPower} ≥ power (doubling, then bisection; the power
+ * rises with n wherever it exceeds a few percent, because c(N) grows only like √ln N). Also returns
+ * the fixed-horizon plan for the same effect at alpha/m ({@link sampleSizeProportions} /
+ * {@link sampleSizeMeans}, R `power.prop.test` / `power.t.test`) and their ratio `inflation`, the
+ * price of always-valid inference at this N* (≈ 1.9 when N* equals the fixed-horizon total at
+ * α = 0.05, power 0.8). A zero effect gives `"zero-effect"`; no variance, `"insufficient-data"`.
+ *
+ * @example sequentialSampleSize({ baselineRate: 0.2, mde: 0.25, tuning: 2188 }) // perVariant ≈ 2100, inflation ≈ 1.9
+ */
+export function sequentialSampleSize(input: SequentialSampleSizeInput): SequentialSampleSizeResult {
+  const { power = 0.8, variants = 2 } = input;
+  const { rho2, level, comparisons, alpha } = planOptions(input);
+  checkCommon(alpha, power, variants);
+  const { effect, varianceSum } = effectAndVariance(input);
+  if (effect === 0) return noSequentialSize("zero-effect", "the effect to detect is zero");
+  if (!(varianceSum > 0)) {
+    return noSequentialSize(
+      "insufficient-data",
+      "both rates are 0 or 1, so there is no variance to plan with",
+    );
+  }
+  const f = (n: number) => powerAt(n, effect, varianceSum, rho2, level);
+  let lo = 2;
+  let hi = 2;
+  while (f(hi) < power) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 1e15) return noSequentialSize("insufficient-data", "the effect is too small to plan for");
+  }
+  const exact = hi === 2 ? 2 : solveIncreasing(f, power, lo, hi);
+  const fixed =
+    "baselineRate" in input
+      ? sampleSizeProportions({ ...input, alpha: alpha / comparisons, power, variants })
+      : sampleSizeMeans({ sd: input.sd, mde: input.mde, alpha: alpha / comparisons, power, variants });
+  if (fixed.status !== "ok") return noSequentialSize("insufficient-data", fixed.reason);
+  const perVariant = Math.ceil(exact - 1e-9);
+  return {
+    status: "ok",
+    perVariant,
+    total: perVariant * variants,
+    perVariantExact: exact,
+    fixedHorizonPerVariant: fixed.perVariant,
+    inflation: exact / fixed.perVariantExact,
   };
 }

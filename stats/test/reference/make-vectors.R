@@ -281,6 +281,60 @@ sequential <- lapply(seq_cases, function(k) {
        alpha = k$alpha, tuning = k$tuning, estimate = est, ci = c(est - half, est + half), pValue = p)
 })
 
+# ---- sequential power / sample size: single-look power of the asymptotic CS above ----
+# c(N) = sqrt(2 (N rho2 + 1) / (N rho2) * log(m sqrt(N rho2 + 1) / alpha)) is the CS half-width over
+# the standard error (Waudby-Smith et al. 2023), with the p-value compared with alpha / m
+# (Bonferroni, Holm's first step). Power at n per arm: P(|Z| > c(2n)), Z ~ N(|delta| / se, 1).
+seq_c <- function(N, tuning, alpha, m) {
+  rho2 <- (-2 * log(alpha) + log(-2 * log(alpha) + 1)) / tuning
+  x <- N * rho2
+  sqrt(2 * (x + 1) / x * log(m * sqrt(x + 1) / alpha))
+}
+seq_pow <- function(n, delta, vsum, tuning, alpha, m) {
+  shift <- abs(delta) * sqrt(n / vsum); cc <- seq_c(2 * n, tuning, alpha, m)
+  pnorm(shift - cc) + pnorm(-shift - cc)
+}
+sequential_critical <- lapply(list(c(5000, 5000, 0.05, 1), c(1000, 5000, 0.05, 1), c(20000, 5000, 0.05, 1),
+                                   c(5000, 5000, 0.05, 4), c(2500, 10000, 0.01, 2), c(300, 100, 0.1, 1)),
+  function(k) list(r = "c(N) = sqrt(2(N rho2 + 1)/(N rho2) log(m sqrt(N rho2 + 1)/alpha)) in make-vectors.R (seq_c)",
+                   input = list(n = k[1], tuning = k[2], alpha = k[3], comparisons = k[4]),
+                   criticalValue = seq_c(k[1], k[2], k[3], k[4])))
+seq_plan_cases <- list(
+  list(kind = "rate", baselineRate = 0.2, mde = 0.25, relative = TRUE, alpha = 0.05, tuning = 2188, comparisons = 1, perVariant = 1094, power = 0.8),
+  list(kind = "rate", baselineRate = 0.1, mde = 0.1, relative = TRUE, alpha = 0.05, tuning = 5000, comparisons = 1, perVariant = 20000, power = 0.8),
+  list(kind = "rate", baselineRate = 0.05, mde = 0.01, relative = FALSE, alpha = 0.05, tuning = 20000, comparisons = 3, perVariant = 8000, power = 0.9),
+  list(kind = "rate", baselineRate = 0.5, mde = -0.05, relative = TRUE, alpha = 0.1, tuning = 50000, comparisons = 2, perVariant = 3000, power = 0.8),
+  list(kind = "mean", sd = 1, mde = 0.2, alpha = 0.05, tuning = 788, comparisons = 1, perVariant = 394, power = 0.8),
+  list(kind = "mean", sd = 10, mde = 1, alpha = 0.05, tuning = 5000, comparisons = 2, perVariant = 1500, power = 0.9),
+  list(kind = "mean", sd = 3.5, mde = 0.5, alpha = 0.01, tuning = 100000, comparisons = 1, perVariant = 600, power = 0.8)
+)
+seq_plan_input <- function(k) if (k$kind == "rate")
+  list(baselineRate = k$baselineRate, mde = k$mde, relative = k$relative, alpha = k$alpha, tuning = k$tuning, comparisons = k$comparisons) else
+  list(sd = k$sd, mde = k$mde, alpha = k$alpha, tuning = k$tuning, comparisons = k$comparisons)
+seq_delta_vsum <- function(k) {
+  if (k$kind == "mean") return(c(k$mde, 2 * k$sd^2))
+  p2 <- if (k$relative) k$baselineRate * (1 + k$mde) else k$baselineRate + k$mde
+  c(p2 - k$baselineRate, k$baselineRate * (1 - k$baselineRate) + p2 * (1 - p2))
+}
+sequential_power <- lapply(seq_plan_cases, function(k) {
+  dv <- seq_delta_vsum(k)
+  list(r = "seq_pow in make-vectors.R: pnorm(|delta|/se - c(2n)) + pnorm(-|delta|/se - c(2n))",
+       input = c(seq_plan_input(k), list(perVariant = k$perVariant)),
+       power = seq_pow(k$perVariant, dv[1], dv[2], k$tuning, k$alpha, k$comparisons))
+})
+sequential_sample_size <- lapply(seq_plan_cases, function(k) {
+  dv <- seq_delta_vsum(k)
+  n <- uniroot(function(n) seq_pow(n, dv[1], dv[2], k$tuning, k$alpha, k$comparisons) - k$power,
+               c(2, 1e9), tol = TOL)$root
+  fixed <- if (k$kind == "rate") {
+    p2 <- if (k$relative) k$baselineRate * (1 + k$mde) else k$baselineRate + k$mde
+    power.prop.test(p1 = k$baselineRate, p2 = p2, sig.level = k$alpha / k$comparisons, power = k$power, tol = TOL)$n
+  } else power.t.test(delta = k$mde, sd = k$sd, sig.level = k$alpha / k$comparisons, power = k$power, tol = TOL)$n
+  list(r = sprintf("uniroot(seq_pow(n) - %s) in make-vectors.R; fixed horizon: %s(sig.level = %s)", format(k$power),
+                   if (k$kind == "rate") "power.prop.test" else "power.t.test", format(k$alpha / k$comparisons)),
+       input = c(seq_plan_input(k), list(power = k$power)), n = n, fixedHorizonN = fixed, inflation = n / fixed)
+})
+
 vectors <- list(
   generatedBy = "Rscript stats/test/reference/make-vectors.R",
   rVersion = R.version.string, rpactVersion = as.character(packageVersion("rpact")),
@@ -288,6 +342,7 @@ vectors <- list(
   mdeProportions = mde_proportions, sampleSizeMeans = sample_size_means, powerMeans = power_means,
   mdeMeans = mde_means, chiSquare = chi_square, srm = srm, proportions = proportions, welch = welch,
   adjust = adjust, groupSequential = group_sequential, distributions = distributions, cuped = cuped,
-  sequential = sequential)
+  sequential = sequential, sequentialCritical = sequential_critical, sequentialPower = sequential_power,
+  sequentialSampleSize = sequential_sample_size)
 writeLines(toJSON(vectors, digits = NA, auto_unbox = TRUE, pretty = TRUE), file.path(out_dir, "vectors.json"))
 cat("wrote", file.path(out_dir, "vectors.json"), "\n")
