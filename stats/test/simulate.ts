@@ -5,6 +5,7 @@
  * server computes in SQL (n, sum, sum of squares).
  */
 import {
+  adjustPValues,
   groupSequentialBoundaries,
   type MeanSummary,
   proportionsTest,
@@ -247,4 +248,81 @@ export function groupSequentialAaRate(o: {
     }
   }
   return rejections / o.tests;
+}
+
+/** What {@link detectionRate} simulates: one experiment design and the decision rule it is read with. */
+export interface DetectionScenario {
+  tests: number;
+  /** Per-unit values: Bernoulli(rate) or normal(mean, sd). */
+  metric: { baselineRate: number; relativeLift: number } | { sd: number; difference: number };
+  perVariant: number;
+  /** Treatments besides control; only the first carries the effect, the others are A/A. */
+  treatments: number;
+  /** Decide with the always-valid p-value (tuning N*) instead of the fixed-horizon one. */
+  sequential?: { tuning: number };
+  /** Adjust the family of treatments' p-values with Holm, as the report does for primaries. */
+  holm: boolean;
+  alpha: number;
+  seed: number;
+}
+
+/**
+ * Share of simulated experiments in which the first treatment is declared significant by the
+ * report's rule: the decisive p-value (sequential if on, else z-test / Welch), Holm-adjusted across
+ * all treatments vs control, below alpha. One look at `perVariant` units per arm.
+ */
+export function detectionRate(o: DetectionScenario): number {
+  const random = createRandom(o.seed);
+  const normal = createNormal(random);
+  const arms = o.treatments + 1;
+  const m = o.metric;
+  let detected = 0;
+  for (let i = 0; i < o.tests; i++) {
+    const summaries: MeanSummary[] = [];
+    const counts: number[] = [];
+    for (let a = 0; a < arms; a++) {
+      if ("baselineRate" in m) {
+        const rate = a === 1 ? m.baselineRate * (1 + m.relativeLift) : m.baselineRate;
+        let x = 0;
+        for (let u = 0; u < o.perVariant; u++) if (random() < rate) x++;
+        counts.push(x);
+        const p = x / o.perVariant;
+        summaries.push({
+          n: o.perVariant,
+          mean: p,
+          variance: (p * (1 - p) * o.perVariant) / (o.perVariant - 1),
+        });
+      } else {
+        const acc = new Accumulator();
+        const shift = a === 1 ? m.difference : 0;
+        for (let u = 0; u < o.perVariant; u++) acc.add(shift + m.sd * normal());
+        summaries.push(acc.summary());
+      }
+    }
+    const pValues: number[] = [];
+    for (let a = 1; a < arms; a++) {
+      let p = 1;
+      if (o.sequential) {
+        const r = sequentialTest(summaries[0]!, summaries[a]!, {
+          alpha: o.alpha,
+          tuning: o.sequential.tuning,
+        });
+        if (r.status === "ok") p = r.pValue;
+      } else if ("baselineRate" in m) {
+        const r = proportionsTest(
+          { users: o.perVariant, conversions: counts[0]! },
+          { users: o.perVariant, conversions: counts[a]! },
+          { alpha: o.alpha },
+        );
+        if (r.status === "ok") p = r.pValue;
+      } else {
+        const r = welchTTest(summaries[0]!, summaries[a]!, { alpha: o.alpha });
+        if (r.status === "ok") p = r.pValue;
+      }
+      pValues.push(p);
+    }
+    const adjusted = o.holm && pValues.length > 1 ? adjustPValues(pValues, "holm") : pValues;
+    if (adjusted[0]! < o.alpha) detected++;
+  }
+  return detected / o.tests;
 }

@@ -2,9 +2,12 @@
  * Proof by simulation (seeded, deterministic). Bigger runs: `npm run bench:stats`.
  */
 import { describe, expect, it } from "vitest";
+import { powerMeans, powerProportions, sequentialPower, sequentialSampleSize } from "../src/index.js";
 import {
   aaProportionsRate,
   aaWelchRate,
+  type DetectionScenario,
+  detectionRate,
   groupSequentialAaRate,
   meansPower,
   peekingRates,
@@ -73,5 +76,95 @@ describe("power at the planner's sample size is within ± 3 points of the reques
     const r = meansPower({ tests: 2000, sd: 1, mde: 0.25, power: 0.9, alpha: ALPHA, seed: 6 });
     console.log(`Means: ${r.perVariant} per variant, observed power ${(r.observed * 100).toFixed(1)} %`);
     expect(Math.abs(r.observed - 0.9)).toBeLessThanOrEqual(0.03);
+  });
+});
+
+/**
+ * Issue 11: the power the report predicts must be the power of the rule that decides. Each case
+ * simulates experiments read with that rule (decisive p-value, Holm across treatments, one look)
+ * and compares the detection rate with the prediction: within ± 5 points.
+ */
+describe("predicted power matches the simulated detection rate of the decision rule (± 5 points)", () => {
+  const check = (label: string, predicted: number | null, scenario: DetectionScenario) => {
+    const simulated = detectionRate(scenario);
+    console.log(
+      `${label}: predicted ${((predicted ?? 0) * 100).toFixed(1)} %, simulated ${(simulated * 100).toFixed(1)} % (${scenario.tests} experiments)`,
+    );
+    expect(predicted).not.toBeNull();
+    expect(Math.abs(simulated - (predicted as number))).toBeLessThanOrEqual(0.05);
+  };
+  const rate = { baselineRate: 0.2, relativeLift: 0.25 };
+
+  it("fixed horizon, 2 arms, proportions 20 % -> 25 %, 700 per arm (below the planned n)", () => {
+    const predicted = powerProportions({ baselineRate: 0.2, mde: 0.25, perVariant: 700 }).power;
+    check("fixed, 2 arms", predicted, {
+      tests: 2000,
+      metric: rate,
+      perVariant: 700,
+      treatments: 1,
+      holm: true,
+      alpha: ALPHA,
+      seed: 41,
+    });
+  });
+
+  it("fixed horizon, 3 arms with Holm: power at alpha / 2 (Bonferroni = Holm's first step)", () => {
+    const predicted = powerProportions({
+      baselineRate: 0.2,
+      mde: 0.25,
+      perVariant: 1094,
+      alpha: ALPHA / 2,
+    }).power;
+    check("fixed, 3 arms, Holm", predicted, {
+      tests: 2000,
+      metric: rate,
+      perVariant: 1094,
+      treatments: 2,
+      holm: true,
+      alpha: ALPHA,
+      seed: 42,
+    });
+  });
+
+  it("sequential at N = N* where the fixed-horizon planner promised 80 %", () => {
+    const predicted = sequentialPower({ baselineRate: 0.2, mde: 0.25, perVariant: 1094, tuning: 2188 }).power;
+    const fixedPromise = powerProportions({ baselineRate: 0.2, mde: 0.25, perVariant: 1094 }).power ?? 0;
+    console.log(`  (the fixed-horizon figure the report used to show: ${(fixedPromise * 100).toFixed(1)} %)`);
+    check("sequential, 2 arms, N = N*", predicted, {
+      tests: 2000,
+      metric: rate,
+      perVariant: 1094,
+      treatments: 1,
+      sequential: { tuning: 2188 },
+      holm: true,
+      alpha: ALPHA,
+      seed: 43,
+    });
+  });
+
+  it("sequential, 3 arms with Holm, means: at sequentialSampleSize's n for 80 %", () => {
+    const plan = sequentialSampleSize({ sd: 1, mde: 0.2, tuning: 800, comparisons: 2, power: 0.8 });
+    if (plan.status !== "ok") throw new Error(plan.reason);
+    const predicted = sequentialPower({
+      sd: 1,
+      mde: 0.2,
+      perVariant: plan.perVariant,
+      tuning: 800,
+      comparisons: 2,
+    }).power;
+    const fixedPromise = powerMeans({ sd: 1, mde: 0.2, perVariant: plan.perVariant }).power ?? 0;
+    console.log(
+      `  (${plan.perVariant}/arm = ${plan.inflation.toFixed(2)} x the fixed-horizon ${plan.fixedHorizonPerVariant}; unadjusted fixed-horizon power there ${(fixedPromise * 100).toFixed(1)} %)`,
+    );
+    check("sequential, 3 arms, Holm, means", predicted, {
+      tests: 2000,
+      metric: { sd: 1, difference: 0.2 },
+      perVariant: plan.perVariant,
+      treatments: 2,
+      sequential: { tuning: 800 },
+      holm: true,
+      alpha: ALPHA,
+      seed: 44,
+    });
   });
 });
