@@ -105,7 +105,6 @@ export async function reportResults(
     metrics,
     rows: dayRows,
     ...(segments ? { segments } : {}),
-    unknownVariantExposures: refreshed.unknownVariantExposures,
     watermark: refreshed.watermark,
     mde: query.mde,
   });

@@ -112,7 +112,7 @@ describe("results: hand-checkable dataset over HTTP", () => {
       ["checkout", "treatment", "t2", 1],
       ["checkout", "control", "m1", 0], // m1 sees both variants: excluded, counted
       ["checkout", "treatment", "m1", 1],
-      ["checkout", "ghost", "x1", 0], // unknown variant: ignored, counted
+      ["checkout", "ghost", "x1", 0], // unknown variant (ingestion rejects these; written directly): ignored
       ["other-experiment", "treatment", "c2", 0], // another experiment: ignored
     ]);
     await track([
@@ -138,7 +138,11 @@ describe("results: hand-checkable dataset over HTTP", () => {
       { variant: "treatment", units: 2 },
     ]);
     expect(r.multipleExposures).toBe(1);
-    expect(r.unknownVariantExposures).toBe(1);
+    // m1 is 1 of the 6 exposed units (x1 names no variant and is not a unit): above the 1 % limit.
+    expect(r.health.checks.find((c) => c.check === "multiple-exposures")).toMatchObject({
+      status: "problem",
+      value: 1 / 6,
+    });
 
     const converted = metricOf(r, "converted");
     expect(converted.kind).toBe("primary");
