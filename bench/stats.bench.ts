@@ -13,7 +13,11 @@ import {
   groupSequentialBoundaries,
   normalCdf,
   normalQuantile,
+  powerMeans,
+  powerProportions,
   proportionsTest,
+  sequentialPower,
+  sequentialSampleSize,
   sequentialTest,
   studentTQuantile,
   studentTSf,
@@ -22,10 +26,12 @@ import {
 import {
   aaProportionsRate,
   aaWelchRate,
+  detectionRate,
   groupSequentialAaRate,
   meansPower,
   peekingRates,
   proportionsPower,
+  sequentialLooksRate,
 } from "../stats/test/simulate.js";
 
 const ALPHA = 0.05;
@@ -78,6 +84,107 @@ for (const spending of ["obrien-fleming", "pocock"] as const) {
   const m = meansPower({ tests: n, sd: 1, mde: 0.25, power: 0.9, alpha: ALPHA, seed: 32 });
   console.log(
     `Power, means (sd 1, delta 0.25, ${m.perVariant}/arm): observed ${pct(m.observed)} ${se(m.observed, n)} vs 90 % requested`,
+  );
+}
+
+console.log("\n== Predicted power of the deciding test vs simulated detection rate (issue 11) ==");
+{
+  const n = 10_000;
+  const rate = { baselineRate: 0.2, relativeLift: 0.25 };
+  const plan = sequentialSampleSize({ sd: 1, mde: 0.2, tuning: 800, comparisons: 2 });
+  const seqRate = sequentialSampleSize({ baselineRate: 0.2, mde: 0.25, tuning: 2188 });
+  if (plan.status !== "ok" || seqRate.status !== "ok") throw new Error("plan failed");
+  const cases: [string, number | null, Parameters<typeof detectionRate>[0]][] = [
+    [
+      "fixed, 2 arms, rates, 700/arm",
+      powerProportions({ baselineRate: 0.2, mde: 0.25, perVariant: 700 }).power,
+      { tests: n, metric: rate, perVariant: 700, treatments: 1, holm: true, alpha: ALPHA, seed: 51 },
+    ],
+    [
+      "fixed, 3 arms, Holm, rates, 1094/arm",
+      powerProportions({ baselineRate: 0.2, mde: 0.25, perVariant: 1094, alpha: ALPHA / 2 }).power,
+      { tests: n, metric: rate, perVariant: 1094, treatments: 2, holm: true, alpha: ALPHA, seed: 52 },
+    ],
+    [
+      "fixed, 3 arms, Holm, means sd 1 delta 0.2, 300/arm",
+      powerMeans({ sd: 1, mde: 0.2, perVariant: 300, alpha: ALPHA / 2 }).power,
+      {
+        tests: n,
+        metric: { sd: 1, difference: 0.2 },
+        perVariant: 300,
+        treatments: 2,
+        holm: true,
+        alpha: ALPHA,
+        seed: 53,
+      },
+    ],
+    [
+      "sequential, 2 arms, rates, N = N* = 2188",
+      sequentialPower({ baselineRate: 0.2, mde: 0.25, perVariant: 1094, tuning: 2188 }).power,
+      {
+        tests: n,
+        metric: rate,
+        perVariant: 1094,
+        treatments: 1,
+        sequential: { tuning: 2188 },
+        holm: true,
+        alpha: ALPHA,
+        seed: 54,
+      },
+    ],
+    [
+      `sequential, 2 arms, rates, planned ${seqRate.perVariant}/arm (N* 2188)`,
+      sequentialPower({ baselineRate: 0.2, mde: 0.25, perVariant: seqRate.perVariant, tuning: 2188 }).power,
+      {
+        tests: n,
+        metric: rate,
+        perVariant: seqRate.perVariant,
+        treatments: 1,
+        sequential: { tuning: 2188 },
+        holm: true,
+        alpha: ALPHA,
+        seed: 55,
+      },
+    ],
+    [
+      `sequential, 3 arms, Holm, means, planned ${plan.perVariant}/arm (N* 800)`,
+      sequentialPower({ sd: 1, mde: 0.2, perVariant: plan.perVariant, tuning: 800, comparisons: 2 }).power,
+      {
+        tests: n,
+        metric: { sd: 1, difference: 0.2 },
+        perVariant: plan.perVariant,
+        treatments: 2,
+        sequential: { tuning: 800 },
+        holm: true,
+        alpha: ALPHA,
+        seed: 56,
+      },
+    ],
+  ];
+  for (const [label, predicted, scenario] of cases) {
+    const simulated = timed(label, () => detectionRate(scenario));
+    console.log(
+      `${label.padEnd(58)} predicted ${pct(predicted ?? 0)}  simulated ${pct(simulated)} ${se(simulated, n)}`,
+    );
+  }
+  console.log(
+    `cost of sequential (inflation vs fixed horizon): rates ${seqRate.inflation.toFixed(2)}x, means with Holm over 2 ${plan.inflation.toFixed(2)}x`,
+  );
+  const looks = timed("looks", () =>
+    sequentialLooksRate({
+      tests: 4000,
+      sd: 1,
+      difference: 0.2,
+      perVariant: 394,
+      looks: 20,
+      tuning: 788,
+      alpha: ALPHA,
+      seed: 57,
+    }),
+  );
+  const single = sequentialPower({ sd: 1, mde: 0.2, perVariant: 394, tuning: 788 }).power ?? 0;
+  console.log(
+    `sequential, 394/arm = N*, 20 looks: predicted (one look) ${pct(single)}, significant at the last look ${pct(looks.lastLook)}, at any look ${pct(looks.anyLook)}`,
   );
 }
 

@@ -326,3 +326,43 @@ export function detectionRate(o: DetectionScenario): number {
   }
   return detected / o.tests;
 }
+
+/**
+ * Two arms, normal units, the always-valid test read at `looks` equally spaced looks up to
+ * `perVariant`: the share of experiments significant at the last look and the share significant
+ * at any look (what a team that stops at the first significant look gets).
+ */
+export function sequentialLooksRate(o: {
+  tests: number;
+  sd: number;
+  difference: number;
+  perVariant: number;
+  looks: number;
+  tuning: number;
+  alpha: number;
+  seed: number;
+}): { lastLook: number; anyLook: number } {
+  const normal = createNormal(createRandom(o.seed));
+  let last = 0;
+  let any = 0;
+  for (let i = 0; i < o.tests; i++) {
+    const c = new Accumulator();
+    const t = new Accumulator();
+    let hit = false;
+    let hitLast = false;
+    for (let k = 1; k <= o.looks; k++) {
+      const target = Math.round((k * o.perVariant) / o.looks);
+      while (c.n < target) {
+        c.add(o.sd * normal());
+        t.add(o.difference + o.sd * normal());
+      }
+      const r = sequentialTest(c.summary(), t.summary(), { alpha: o.alpha, tuning: o.tuning });
+      const significant = r.status === "ok" && r.pValue < o.alpha;
+      if (significant) hit = true;
+      if (k === o.looks) hitLast = significant;
+    }
+    if (hit) any++;
+    if (hitLast) last++;
+  }
+  return { lastLook: last / o.tests, anyLook: any / o.tests };
+}
