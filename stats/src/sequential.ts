@@ -245,7 +245,7 @@ function powerAt(n: number, effect: number, varianceSum: number, rho2: number, l
  * daily look has detected at least as often. Rates with no variance at p₁ and p₂, or fewer than
  * 2 units per arm, give `status: "insufficient-data"`.
  *
- * @example sequentialPower({ baselineRate: 0.2, mde: 0.25, perVariant: 1094, tuning: 2188 }) // power ≈ 0.41
+ * @example sequentialPower({ baselineRate: 0.2, mde: 0.25, perVariant: 1094, tuning: 2188 }) // { status: "ok", power: 0.409… }
  */
 export function sequentialPower(input: SequentialPowerInput): PowerResult {
   const { rho2, level } = planOptions(input);
@@ -300,7 +300,7 @@ const noSequentialSize = <S extends "zero-effect" | "insufficient-data">(status:
  * price of always-valid inference at this N* (≈ 1.9 when N* equals the fixed-horizon total at
  * α = 0.05, power 0.8). A zero effect gives `"zero-effect"`; no variance, `"insufficient-data"`.
  *
- * @example sequentialSampleSize({ baselineRate: 0.2, mde: 0.25, tuning: 2188 }) // perVariant ≈ 2100, inflation ≈ 1.9
+ * @example sequentialSampleSize({ baselineRate: 0.2, mde: 0.25, tuning: 2188 }) // { perVariant: 2115, fixedHorizonPerVariant: 1094, inflation: 1.93… }
  */
 export function sequentialSampleSize(input: SequentialSampleSizeInput): SequentialSampleSizeResult {
   const { power = 0.8, variants = 2 } = input;
