@@ -1,11 +1,13 @@
-import { type Assignment, assignInto, type User } from "./assign.js";
-import { Delivery, type DeliveryStats } from "./delivery.js";
-import { SeenUnits } from "./lru.js";
+import { type Assignment, assignInto, type User, unitIdOf } from "./assign.js";
+import { validateCondition } from "./condition.js";
+import { createDelivery, type DeliveryStats } from "./delivery.js";
+import { createSeenUnits, type SeenUnits } from "./lru.js";
 import {
   beaconSender,
   defaultFetch,
   defaultStorage,
   type FetchLike,
+  isBrowser,
   onPageHide,
   type StorageLike,
   timeoutSignal,
@@ -27,7 +29,12 @@ export interface ClientOptions {
   onError?: (error: unknown, context: string) => void;
   /** Send queued events this often. Default 5000; 0 sends only on flush()/close()/batch full. */
   flushInterval?: number;
-  /** Most events kept while waiting to send; the oldest is dropped beyond it. Default 1000. */
+  /**
+   * Most events kept while waiting to send. A full queue refuses new events: each is counted in
+   * `stats().dropped`, the overflow is reported to `onError`, and a refused exposure is logged
+   * again by the next `getVariant` for that unit. Default 100000 in Node (a batch job's
+   * synchronous loop cannot send until it yields), 10000 in browsers.
+   */
   maxQueue?: number;
   /** Events per POST (server limit 1000). Default 100. */
   batchSize?: number;
@@ -100,15 +107,21 @@ function isSdkConfig(value: unknown): value is SdkConfig {
   return typeof v === "object" && v !== null && typeof v.version === "string" && Array.isArray(v.experiments);
 }
 
+/** A fresh "not running" assignment (no variant). */
+const notRunning = (): Assignment => ({
+  inExperiment: false,
+  variant: null,
+  payload: null,
+  reason: "not-running",
+  unitId: null,
+});
+
 function fallbackAssignment(experiment: ExperimentConfig | undefined): Assignment {
   const control = experiment?.variants?.[0];
-  return {
-    inExperiment: false,
-    variant: control?.key ?? null,
-    payload: control?.payload ?? null,
-    reason: "not-running",
-    unitId: null,
-  };
+  const out = notRunning();
+  out.variant = control?.key ?? null;
+  out.payload = control?.payload ?? null;
+  return out;
 }
 
 /**
@@ -154,16 +167,16 @@ export function createClient(clientOptions: ClientOptions): Client {
   const dedupeSize = Math.max(1, options.dedupeSize ?? 10_000);
   const seen = new Map<string, SeenUnits>(); // per experiment
   const timers: ReturnType<typeof setInterval>[] = [];
-  let flushSoon: ReturnType<typeof setTimeout> | null = null;
+  let flushSoon = false;
 
-  const delivery = new Delivery({
+  const delivery = createDelivery({
     url: `${base}/api/v1/events`,
     headers,
     fetch: fetchImpl,
     beacon: beaconSender(),
     beaconUrl: `${base}/api/v1/events?key=${encodeURIComponent(sdkKey)}`,
     batchSize,
-    maxQueue: Math.max(1, options.maxQueue ?? 1000),
+    maxQueue: Math.max(1, options.maxQueue ?? (isBrowser() ? 10_000 : 100_000)),
     retryBaseMs: options.retryBaseMs ?? 1000,
     retryMaxMs: options.retryMaxMs ?? 60_000,
     requestTimeoutMs,
@@ -184,7 +197,14 @@ export function createClient(clientOptions: ClientOptions): Client {
     config = next;
     etag = nextEtag;
     const map = new Map<string, ExperimentConfig>();
-    for (const e of next.experiments) map.set(e.key, e);
+    for (const e of next.experiments) {
+      map.set(e.key, e);
+      // An invalid condition matches no one (evaluateCondition fails closed): say why, once.
+      const issue = e.condition ? validateCondition(e.condition)[0] : null;
+      if (issue) {
+        report(new Error(`experiment ${e.key}: condition.${issue.path.join(".")} is invalid (${issue.code})`), "config");
+      }
+    }
     experiments = map;
     for (const listener of listeners) {
       try {
@@ -225,13 +245,15 @@ export function createClient(clientOptions: ClientOptions): Client {
     }
   }
 
+  // A full batch is sent as soon as the caller's synchronous code returns (a microtask), so
+  // an async loop sends while it runs instead of waiting for the flush interval.
   function scheduleFlushSoon(): void {
-    if (flushSoon !== null || closed) return;
-    flushSoon = setTimeout(() => {
-      flushSoon = null;
+    if (flushSoon || closed) return;
+    flushSoon = true;
+    queueMicrotask(() => {
+      flushSoon = false;
       void delivery.flush();
-    }, 0);
-    unrefTimer(flushSoon);
+    });
   }
 
   function enqueueSize(): void {
@@ -271,13 +293,7 @@ export function createClient(clientOptions: ClientOptions): Client {
   });
 
   // getVariant only needs the key: it assigns into this one reused object (no allocation).
-  const scratch: Assignment = {
-    inExperiment: false,
-    variant: null,
-    payload: null,
-    reason: "not-running",
-    unitId: null,
-  };
+  const scratch = notRunning();
 
   function assign(experimentKey: string, who: User | undefined, out: Assignment): Assignment {
     const experiment = experiments.get(experimentKey);
@@ -288,19 +304,21 @@ export function createClient(clientOptions: ClientOptions): Client {
         const unitId = result.unitId!;
         let units = seen.get(experimentKey);
         if (units === undefined) {
-          units = new SeenUnits(dedupeSize);
+          units = createSeenUnits(dedupeSize);
           seen.set(experimentKey, units);
         }
         if (units.add(unitId, variant)) {
-          delivery.push({
-            kind: "exposure",
+          const queued = delivery.push({
+            type: "exposure",
             experiment: experimentKey,
             variant,
             unitId,
             time: now(),
             seq: 0,
           });
-          enqueueSize();
+          // Not queued (queue full): not remembered either, so the next call logs it.
+          if (queued) enqueueSize();
+          else units.forget(unitId);
         }
       }
       return result;
@@ -309,42 +327,44 @@ export function createClient(clientOptions: ClientOptions): Client {
       try {
         return fallbackAssignment(experiment);
       } catch {
-        return { inExperiment: false, variant: null, payload: null, reason: "not-running", unitId: null };
+        return notRunning();
       }
     }
   }
 
   return {
     ready: () => readyPromise,
-    getAssignment: (experimentKey, who) =>
-      assign(experimentKey, who, {
-        inExperiment: false,
-        variant: null,
-        payload: null,
-        reason: "not-running",
-        unitId: null,
-      }),
+    getAssignment: (experimentKey, who) => assign(experimentKey, who, notRunning()),
     getVariant: (experimentKey, who) => assign(experimentKey, who, scratch).variant,
     track(eventName, trackOptions = {}, who) {
       try {
         if (closed) return;
-        const attrs = who ?? user;
-        const raw = attrs[trackOptions.unitAttribute ?? "id"];
-        const unitId = typeof raw === "number" && Number.isFinite(raw) ? String(raw) : raw;
-        if (typeof unitId !== "string" || unitId === "") {
+        const unitId = unitIdOf(who ?? user, trackOptions.unitAttribute ?? "id");
+        if (unitId === null) {
           report(new Error(`track("${eventName}"): the user has no unit id`), "track");
           return;
         }
-        delivery.push({
-          kind: "track",
-          name: String(eventName),
-          unitId,
-          time: now(),
-          seq: 0,
-          value: trackOptions.value,
-          properties: trackOptions.properties,
-        });
-        enqueueSize();
+        let properties = trackOptions.properties;
+        try {
+          // A copy as of this call, and a check that it can be sent at all (no cycles, BigInt).
+          if (properties !== undefined) properties = JSON.parse(JSON.stringify(properties));
+        } catch (error) {
+          delivery.stats.rejected++;
+          report(new Error(`track("${eventName}") dropped: properties are not JSON (${error})`), "track");
+          return;
+        }
+        if (
+          delivery.push({
+            type: "track",
+            name: String(eventName),
+            unitId,
+            time: now(),
+            seq: 0,
+            value: trackOptions.value,
+            properties,
+          })
+        )
+          enqueueSize();
       } catch (error) {
         report(error, "track");
       }
@@ -388,10 +408,15 @@ export function createClient(clientOptions: ClientOptions): Client {
         if (closed) return;
         closed = true;
         for (const t of timers) clearInterval(t);
-        if (flushSoon !== null) clearTimeout(flushSoon);
         removePageHide();
         await delivery.drain(Date.now() + closeTimeoutMs);
         delivery.cancelRetry();
+        if (delivery.size > 0 && consent) {
+          report(
+            new Error(`${delivery.size} event(s) not delivered within closeTimeoutMs (${closeTimeoutMs} ms)`),
+            "close",
+          );
+        }
       } catch (error) {
         report(error, "close");
       }

@@ -1,30 +1,16 @@
 import { type FetchLike, randomId, timeoutSignal, unrefTimer } from "./runtime.js";
-import type { IngestEvent, IngestResponse, Json } from "./types.js";
+import type { ExposureEvent, IngestEvent, IngestResponse, TrackEvent } from "./types.js";
 
 /**
- * A queued event. Its id and ISO timestamp are produced once, when it is first serialised,
- * so the hot path (getVariant) stays cheap and retries resend the same id (idempotent).
+ * A queued event: the wire event (see types.ts) with the time it happened instead of its ISO
+ * timestamp, and its place in the queue. Its id and timestamp are produced once, when it is
+ * first serialised, so the hot path (getVariant) stays cheap and retries resend the same id.
  */
-export type QueuedEvent =
-  | {
-      kind: "exposure";
-      experiment: string;
-      variant: string;
-      unitId: string;
-      time: number;
-      seq: number;
-      id?: string;
-    }
-  | {
-      kind: "track";
-      name: string;
-      unitId: string;
-      time: number;
-      seq: number;
-      value?: number;
-      properties?: Record<string, Json>;
-      id?: string;
-    };
+export type QueuedEvent = (Omit<ExposureEvent, "id" | "timestamp"> | Omit<TrackEvent, "id" | "timestamp">) & {
+  id?: string;
+  time: number;
+  seq: number;
+};
 
 /** Counters of what happened to events (for monitoring and tests). */
 export interface DeliveryStats {
@@ -32,9 +18,12 @@ export interface DeliveryStats {
   queued: number;
   /** Acknowledged by the server (accepted or already stored). */
   sent: number;
-  /** Dropped because the queue was full (oldest first). */
+  /** Not queued because the queue was full (`maxQueue`); reported through `onError`. */
   dropped: number;
-  /** Rejected by the server (per event, or a whole batch answered with a 4xx). */
+  /**
+   * Refused, each with its reason reported through `onError`: by the server (per event, or
+   * alone after a batch refused as a whole was split down to it) or by `track` (not JSON).
+   */
   rejected: number;
   /** Handed to `navigator.sendBeacon` (not acknowledged). */
   beaconed: number;
@@ -55,191 +44,224 @@ export interface DeliveryOptions {
   report: (error: unknown, context: string) => void;
 }
 
-type Outcome = "ok" | "retry" | "drop";
+type Outcome = "ok" | "retry";
 
+/** Largest beacon body in UTF-8 bytes (browsers allow 64 KiB in flight per page). */
 const BEACON_MAX_BYTES = 60_000;
 
 function toWire(e: QueuedEvent): IngestEvent {
-  if (e.id === undefined) e.id = randomId();
-  const timestamp = new Date(e.time).toISOString();
-  if (e.kind === "exposure") {
-    return {
-      id: e.id,
-      type: "exposure",
-      experiment: e.experiment,
-      variant: e.variant,
-      unitId: e.unitId,
-      timestamp,
-    };
-  }
-  const wire: IngestEvent = { id: e.id, type: "track", name: e.name, unitId: e.unitId, timestamp };
-  if (e.value !== undefined) wire.value = e.value;
-  if (e.properties !== undefined) wire.properties = e.properties;
-  return wire;
+  e.id ??= randomId();
+  const { time, seq, ...wire } = e;
+  return { ...wire, timestamp: new Date(time).toISOString() } as IngestEvent;
 }
+
+const body = (events: QueuedEvent[]) => JSON.stringify({ events: events.map(toWire) });
 
 const sleep = (ms: number) =>
   new Promise<void>((resolve) => {
     unrefTimer(setTimeout(resolve, ms));
   });
 
-/** The event queue and its delivery to `POST /api/v1/events`: batching, retry, beacon. */
-export class Delivery {
-  private queue: QueuedEvent[] = [];
-  private seq = 0;
-  private inflight: Promise<Outcome> | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private attempt = 0;
-  private draining = false;
-  readonly stats: Omit<DeliveryStats, "queued"> = { sent: 0, dropped: 0, rejected: 0, beaconed: 0 };
-
-  constructor(private readonly opts: DeliveryOptions) {}
-
-  get size(): number {
-    return this.queue.length;
-  }
-
-  /** Enqueue; when over `maxQueue`, the oldest event is dropped and counted. */
-  push(event: QueuedEvent): void {
-    event.seq = ++this.seq;
-    this.queue.push(event);
-    if (this.queue.length > this.opts.maxQueue) {
-      this.queue.shift();
-      this.stats.dropped++;
-    }
-  }
-
+/** The event queue of one client and its delivery; see {@link createDelivery}. */
+export interface Delivery {
+  /** Events waiting to be sent. */
+  readonly size: number;
+  /** Counters (mutable by the client for events it refuses itself). */
+  readonly stats: Omit<DeliveryStats, "queued">;
+  /**
+   * Enqueue; false when the queue already holds `maxQueue` events: the event is not queued,
+   * it is counted in `dropped`, and the first drop of an overflow is reported.
+   */
+  push(event: QueuedEvent): boolean;
   /** Forget every queued event (consent withdrawn). */
-  clear(): void {
-    this.queue = [];
-    this.cancelRetry();
-  }
-
+  clear(): void;
   /** One delivery pass: send batches until the queue is empty or an attempt must be retried. */
-  flush(): Promise<Outcome> {
-    if (!this.inflight) {
-      this.inflight = this.pass().finally(() => {
-        this.inflight = null;
-      });
-    }
-    return this.inflight;
-  }
-
+  flush(): Promise<Outcome>;
   /** Deliver until the queue is empty or `deadline` (ms since epoch), retrying with backoff. */
-  async drain(deadline: number): Promise<void> {
-    this.cancelRetry();
-    this.draining = true;
-    try {
-      while (this.queue.length > 0 && this.opts.canSend() && Date.now() < deadline) {
-        // A hanging request must not hold close() past its deadline.
-        const outcome = await Promise.race([
-          this.flush(),
-          sleep(deadline - Date.now()).then(() => "timeout" as const),
-        ]);
-        if (outcome === "retry") await sleep(Math.min(this.backoff(), Math.max(0, deadline - Date.now())));
-      }
-    } finally {
-      this.draining = false;
-    }
-  }
-
+  drain(deadline: number): Promise<void>;
   /** Send everything queued with `navigator.sendBeacon` (page is being hidden/unloaded). */
-  beaconAll(): void {
-    const send = this.opts.beacon;
-    if (!send || !this.opts.canSend()) return;
-    while (this.queue.length > 0) {
-      let count = Math.min(this.queue.length, this.opts.batchSize);
-      let body = JSON.stringify({ events: this.queue.slice(0, count).map(toWire) });
-      while (body.length > BEACON_MAX_BYTES && count > 1) {
-        count = Math.ceil(count / 2);
-        body = JSON.stringify({ events: this.queue.slice(0, count).map(toWire) });
-      }
-      if (!send(this.opts.beaconUrl, body)) return;
-      this.queue.splice(0, count);
-      this.stats.beaconed += count;
-    }
-  }
-
+  beaconAll(): void;
   /** Stop a scheduled retry (close). */
-  cancelRetry(): void {
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+  cancelRetry(): void;
+}
+
+/**
+ * The event queue and its delivery to `POST /api/v1/events`: batching, retry, beacon.
+ * Nothing is lost without a report: a full queue refuses new events (counted, reported once
+ * per overflow), a batch the server refuses as a whole (400, 413, 422) is split until the
+ * events at fault are alone and dropped with the server's reason, everything else is retried.
+ */
+export function createDelivery(opts: DeliveryOptions): Delivery {
+  const { report, batchSize, canSend } = opts;
+  let queue: QueuedEvent[] = [];
+  let seq = 0;
+  let inflight: Promise<Outcome> | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let attempt = 0;
+  let draining = false;
+  let overflow = 0; // events refused in the current overflow (queue full)
+  const stats = { sent: 0, dropped: 0, rejected: 0, beaconed: 0 };
+
+  function cancelRetry(): void {
+    if (retryTimer !== null) clearTimeout(retryTimer);
+    retryTimer = null;
   }
 
-  private backoff(): number {
-    const ceiling = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** this.attempt);
-    this.attempt = Math.min(this.attempt + 1, 30);
+  function backoff(): number {
+    const ceiling = Math.min(opts.retryMaxMs, opts.retryBaseMs * 2 ** attempt);
+    attempt = Math.min(attempt + 1, 30);
     return ceiling / 2 + (Math.random() * ceiling) / 2; // "equal jitter"
   }
 
-  private scheduleRetry(): void {
-    if (this.retryTimer !== null || this.draining) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.flush();
-    }, this.backoff());
-    unrefTimer(this.retryTimer);
+  function flush(): Promise<Outcome> {
+    inflight ??= pass().finally(() => {
+      inflight = null;
+    });
+    return inflight;
   }
 
-  private async pass(): Promise<Outcome> {
-    while (this.queue.length > 0 && this.opts.canSend()) {
-      const batch = this.queue.slice(0, this.opts.batchSize);
-      const outcome = await this.send(batch);
-      if (outcome === "retry") {
-        this.scheduleRetry();
-        return outcome;
+  async function pass(): Promise<Outcome> {
+    while (queue.length > 0 && canSend()) {
+      if ((await deliver(queue.slice(0, batchSize))) === "retry") {
+        if (retryTimer === null && !draining) {
+          retryTimer = setTimeout(() => {
+            retryTimer = null;
+            void flush();
+          }, backoff());
+          unrefTimer(retryTimer);
+        }
+        return "retry";
       }
-      // Remove what was sent; events may have been dropped from the front meanwhile.
-      const last = batch[batch.length - 1]!.seq;
-      let n = 0;
-      while (n < this.queue.length && this.queue[n]!.seq <= last) n++;
-      this.queue.splice(0, n);
-      this.attempt = 0;
-      this.cancelRetry();
+      attempt = 0;
+      cancelRetry();
     }
     return "ok";
   }
 
-  private async send(batch: QueuedEvent[]): Promise<Outcome> {
-    const { fetch, report } = this.opts;
+  /** Removes the events up to the batch's last from the head of the queue (they are done). */
+  function settle(batch: QueuedEvent[]): void {
+    const last = batch[batch.length - 1]!.seq;
+    let n = 0;
+    while (n < queue.length && queue[n]!.seq <= last) n++;
+    queue.splice(0, n);
+  }
+
+  /** Sends a batch; one refused as a whole is split in halves until each part is taken or alone. */
+  async function deliver(batch: QueuedEvent[]): Promise<Outcome> {
+    const outcome = await send(batch);
+    if (typeof outcome === "string") return outcome;
+    if (batch.length > 1) {
+      const half = batch.length >> 1;
+      return (await deliver(batch.slice(0, half))) === "retry" ? "retry" : deliver(batch.slice(half));
+    }
+    stats.rejected++;
+    report(new Error(`event ${batch[0]!.id} dropped: ${outcome.refused}`), "flush");
+    settle(batch);
+    return "ok";
+  }
+
+  async function send(batch: QueuedEvent[]): Promise<Outcome | { refused: string }> {
+    const { fetch } = opts;
     if (!fetch) {
       report(new Error("no fetch available: pass `fetch` to createClient"), "flush");
       return "retry";
     }
-    const events = batch.map(toWire);
-    let status = 0;
+    let status: number;
     try {
-      const signal = timeoutSignal(this.opts.requestTimeoutMs);
-      const res = await fetch(this.opts.url, {
+      const res = await fetch(opts.url, {
         method: "POST",
-        headers: { ...this.opts.headers, "content-type": "application/json" },
-        body: JSON.stringify({ events }),
-        signal,
+        headers: { ...opts.headers, "content-type": "application/json" },
+        body: body(batch),
+        signal: timeoutSignal(opts.requestTimeoutMs),
       });
       status = res.status;
       if (res.ok) {
-        const body = (await res.json()) as Partial<IngestResponse>;
-        const rejected = Array.isArray(body.rejected) ? body.rejected : [];
+        const answer = (await res.json()) as Partial<IngestResponse>;
+        const rejected = Array.isArray(answer.rejected) ? answer.rejected : [];
         for (const r of rejected) {
-          report(new Error(`event ${events[r.index]?.id ?? r.index} rejected: ${r.reason}`), "flush");
+          report(new Error(`event ${batch[r.index]?.id ?? r.index} rejected: ${r.reason}`), "flush");
         }
-        this.stats.rejected += rejected.length;
-        this.stats.sent += batch.length - rejected.length;
+        stats.rejected += rejected.length;
+        stats.sent += batch.length - rejected.length;
+        settle(batch);
         return "ok";
+      }
+      // The request as a whole was refused: split it to find the events at fault.
+      if (status === 400 || status === 413 || status === 422) {
+        const answer = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+        return { refused: `HTTP ${status}${answer?.error?.message ? `: ${answer.error.message}` : ""}` };
       }
     } catch (error) {
       report(error, "flush");
       return "retry";
     }
-    if (status >= 500 || status === 429 || status === 408) {
-      report(new Error(`events POST failed: HTTP ${status}, will retry`), "flush");
-      return "retry";
-    }
-    report(
-      new Error(`events POST rejected the batch: HTTP ${status}; ${batch.length} events dropped`),
-      "flush",
-    );
-    this.stats.rejected += batch.length;
-    return "drop";
+    // 5xx, 408, 429, and 401/403/404 (a key or URL problem, not the events' fault): kept, retried.
+    report(new Error(`events POST failed: HTTP ${status}, will retry`), "flush");
+    return "retry";
   }
+
+  return {
+    get size() {
+      return queue.length;
+    },
+    stats,
+    push(event) {
+      if (queue.length >= opts.maxQueue) {
+        stats.dropped++;
+        if (overflow++ === 0) {
+          report(
+            new Error(`event queue is full (maxQueue ${opts.maxQueue}): dropping new events until it drains`),
+            "queue",
+          );
+        }
+        return false;
+      }
+      if (overflow > 0) {
+        report(new Error(`event queue has room again; ${overflow} events dropped`), "queue");
+        overflow = 0;
+      }
+      event.seq = ++seq;
+      queue.push(event);
+      return true;
+    },
+    clear() {
+      queue = [];
+      cancelRetry();
+    },
+    flush,
+    async drain(deadline) {
+      cancelRetry();
+      draining = true;
+      try {
+        while (queue.length > 0 && canSend() && Date.now() < deadline) {
+          // A hanging request must not hold close() past its deadline.
+          const outcome = await Promise.race([flush(), sleep(deadline - Date.now())]);
+          if (outcome === "retry") await sleep(Math.min(backoff(), Math.max(0, deadline - Date.now())));
+        }
+      } finally {
+        draining = false;
+      }
+    },
+    beaconAll() {
+      const send = opts.beacon;
+      if (!send || !canSend()) return;
+      const encoder = new TextEncoder();
+      while (queue.length > 0) {
+        let count = Math.min(queue.length, batchSize);
+        let data = body(queue.slice(0, count));
+        // Browsers limit beacons in bytes: measure the UTF-8 encoding, not UTF-16 units.
+        while (encoder.encode(data).length > BEACON_MAX_BYTES && count > 1) {
+          count = Math.ceil(count / 2);
+          data = body(queue.slice(0, count));
+        }
+        if (!send(opts.beaconUrl, data)) {
+          report(new Error(`sendBeacon refused ${queue.length} events; they stay queued`), "beacon");
+          return;
+        }
+        queue.splice(0, count);
+        stats.beaconed += count;
+      }
+    },
+    cancelRetry,
+  };
 }

@@ -1,5 +1,3 @@
-import murmurhash from "murmurhash";
-
 /** 2^32: divides a uint32 hash into [0, 1). */
 const TWO_POW_32 = 4294967296;
 
@@ -7,9 +5,7 @@ const TWO_POW_32 = 4294967296;
 // except when an id longer than the buffer arrives (the buffer then grows once).
 const encoder = new TextEncoder();
 let scratch = new Uint8Array(256);
-// views[n] is scratch.subarray(0, n) and tails[n] is scratch.subarray(n), each created once and
-// reused: the murmurhash package reads `key.length`, so it needs a view of exactly the bytes.
-let views: Uint8Array[] = [];
+// tails[n] is scratch.subarray(n), created once and reused (encodeInto writes from index 0).
 let tails: Uint8Array[] = [];
 // The UTF-8 bytes of the last prefix stay at the start of `scratch`. The prefix is
 // `key + ":"` (experiment seed) or `"layer:" + key + ":"`; it is identified by (layer, key) so a
@@ -25,18 +21,8 @@ function ensureCapacity(codeUnits: number): void {
   let size = scratch.length;
   while (size < needed) size *= 2;
   scratch = new Uint8Array(size);
-  views = [];
   tails = [];
   lastKey = null;
-}
-
-function viewOf(length: number): Uint8Array {
-  let view = views[length];
-  if (view === undefined) {
-    view = scratch.subarray(0, length);
-    views[length] = view;
-  }
-  return view;
 }
 
 function tailFrom(offset: number): Uint8Array {
@@ -48,12 +34,47 @@ function tailFrom(offset: number): Uint8Array {
   return tail;
 }
 
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+
+/** One 32-bit block mixed into `h` (MurmurHash3_x86_32: k *= c1; k = rotl(k, 15); k *= c2; h ^= k). */
+function mixK(h: number, k: number): number {
+  k = Math.imul(k, C1);
+  return h ^ Math.imul((k << 15) | (k >>> 17), C2);
+}
+
+/**
+ * MurmurHash3_x86_32 with seed 0 of `bytes[0 .. length)`: Austin Appleby's algorithm
+ * (smhasher, MurmurHash3.cpp) with 32-bit `Math.imul` arithmetic. The vectors in
+ * sdk/test/vectors.json come from Python's `mmh3`, and the test checks a second,
+ * independently written implementation.
+ */
+function murmur3(bytes: Uint8Array, length: number): number {
+  let h = 0;
+  const end = length & ~3;
+  for (let i = 0; i < end; i += 4) {
+    h = mixK(h, bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  const rest = length & 3;
+  if (rest > 0) {
+    let k = bytes[end]!;
+    if (rest > 1) k |= bytes[end + 1]! << 8;
+    if (rest > 2) k |= bytes[end + 2]! << 16;
+    h = mixK(h, k);
+  }
+  h ^= length;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /**
  * MurmurHash3 x86 32-bit of the UTF-8 bytes of `text`, seed 0, as an unsigned 32-bit integer.
  * Lone UTF-16 surrogates are encoded as U+FFFD (EF BF BD), as `TextEncoder` does.
  *
- * Reference: Austin Appleby, MurmurHash3_x86_32 (smhasher); computed by the `murmurhash`
- * package's `v3` over a reused UTF-8 buffer.
+ * Reference: Austin Appleby, MurmurHash3_x86_32 (smhasher), over a reused UTF-8 buffer.
  *
  * @example murmur3Utf8("foo") // 4138058784 (Python mmh3.hash("foo") = -156908512 as signed)
  */
@@ -61,7 +82,7 @@ export function murmur3Utf8(text: string): number {
   ensureCapacity(text.length);
   lastKey = null;
   const { written } = encoder.encodeInto(text, scratch);
-  return murmurhash.v3(viewOf(written), 0);
+  return murmur3(scratch, written);
 }
 
 /**
@@ -78,7 +99,7 @@ function murmur3Prefixed(layer: boolean, key: string, text: string): number {
     lastIsLayer = layer;
   }
   const { written } = encoder.encodeInto(text, tailFrom(lastPrefixBytes));
-  return murmurhash.v3(viewOf(lastPrefixBytes + written), 0);
+  return murmur3(scratch, lastPrefixBytes + written);
 }
 
 /**

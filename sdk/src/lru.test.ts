@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SeenUnits } from "./lru.js";
+import { createSeenUnits } from "./lru.js";
 
 describe("SeenUnits", () => {
   it("remembers a (unit, variant) pair and reports a changed variant as new", () => {
-    const seen = new SeenUnits(16);
+    const seen = createSeenUnits(16);
     expect(seen.add("u1", "control")).toBe(true);
     expect(seen.add("u1", "control")).toBe(false);
     expect(seen.add("u1", "treatment")).toBe(true);
@@ -13,8 +13,21 @@ describe("SeenUnits", () => {
     expect(seen.add("u1", "treatment")).toBe(true);
   });
 
+  it("forget() drops one unit (front or back slot) and leaves the other", () => {
+    const seen = createSeenUnits(2); // one set of two slots
+    seen.add("a", "v");
+    seen.add("b", "v"); // b front, a back
+    seen.forget("a");
+    expect(seen.add("b", "v")).toBe(false);
+    expect(seen.add("a", "v")).toBe(true);
+    seen.forget("a"); // now the front slot
+    seen.forget("not-there");
+    expect(seen.add("b", "v")).toBe(false);
+    expect(seen.add("a", "v")).toBe(true);
+  });
+
   it("never forgets the most recent unit of each set; alternating two units stays deduped", () => {
-    const seen = new SeenUnits(2); // one set of two slots
+    const seen = createSeenUnits(2); // one set of two slots
     expect(seen.add("a", "v")).toBe(true);
     expect(seen.add("b", "v")).toBe(true);
     for (let i = 0; i < 10; i++) {
@@ -29,7 +42,7 @@ describe("SeenUnits", () => {
   it("matches an exact LRU model when everything fits in one set (fast-check, fixed seed)", () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom("a", "b", "c", "d"), { maxLength: 60 }), (ids) => {
-        const seen = new SeenUnits(2);
+        const seen = createSeenUnits(2);
         const model: string[] = []; // most recent first, at most 2
         for (const id of ids) {
           const expected = !model.includes(id);

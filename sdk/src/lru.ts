@@ -7,50 +7,62 @@
  * nothing allocated after construction, memory bounded by `capacity` (rounded up to a power
  * of two). Eviction is per set, so it approximates a global LRU of the same size.
  */
-export class SeenUnits {
-  private readonly hashes: Uint32Array;
-  private readonly ids: (string | null)[];
-  private readonly variants: (string | null)[];
-  private readonly mask: number;
-
-  constructor(capacity: number) {
-    let sets = 1;
-    while (sets * 2 < capacity) sets *= 2;
-    this.mask = sets - 1;
-    this.hashes = new Uint32Array(sets * 2);
-    this.ids = new Array<string | null>(sets * 2).fill(null);
-    this.variants = new Array<string | null>(sets * 2).fill(null);
-  }
-
+export interface SeenUnits {
   /** Record `unitId` -> `variant`; true when this pair was not remembered (log it), else false. */
-  add(unitId: string, variant: string): boolean {
+  add(unitId: string, variant: string): boolean;
+  /** Forget `unitId` (its exposure could not be queued), so the next `add` logs it again. */
+  forget(unitId: string): void;
+  /** Forget everything. */
+  clear(): void;
+}
+
+/** A {@link SeenUnits} memory for about `capacity` units. */
+export function createSeenUnits(capacity: number): SeenUnits {
+  let sets = 1;
+  while (sets * 2 < capacity) sets *= 2;
+  const mask = sets - 1;
+  const hashes = new Uint32Array(sets * 2);
+  const ids = new Array<string | null>(sets * 2).fill(null);
+  const variants = new Array<string | null>(sets * 2).fill(null);
+  const hash = (unitId: string) => {
     let h = 0x811c9dc5;
     for (let i = 0; i < unitId.length; i++) h = Math.imul(h ^ unitId.charCodeAt(i), 0x01000193);
-    h >>>= 0;
-    const front = (h & this.mask) * 2;
-    const back = front + 1;
-    const { hashes, ids, variants } = this;
-    if (hashes[front] === h && ids[front] === unitId) {
-      if (variants[front] === variant) return false;
+    return h >>> 0;
+  };
+  return {
+    add(unitId, variant) {
+      const h = hash(unitId);
+      const front = (h & mask) * 2;
+      const back = front + 1;
+      if (hashes[front] === h && ids[front] === unitId) {
+        if (variants[front] === variant) return false;
+        variants[front] = variant;
+        return true;
+      }
+      // The unit takes the front slot; the old front moves back (evicting the back entry, or
+      // swapping places when the back entry was this unit).
+      const known = hashes[back] === h && ids[back] === unitId && variants[back] === variant;
+      hashes[back] = hashes[front]!;
+      ids[back] = ids[front]!;
+      variants[back] = variants[front]!;
+      hashes[front] = h;
+      ids[front] = unitId;
       variants[front] = variant;
-      return true;
-    }
-    // The unit takes the front slot; the old front moves back (evicting the back entry, or
-    // swapping places when the back entry was this unit).
-    const known = hashes[back] === h && ids[back] === unitId && variants[back] === variant;
-    hashes[back] = hashes[front]!;
-    ids[back] = ids[front]!;
-    variants[back] = variants[front]!;
-    hashes[front] = h;
-    ids[front] = unitId;
-    variants[front] = variant;
-    return !known;
-  }
-
-  /** Forget everything. */
-  clear(): void {
-    this.hashes.fill(0);
-    this.ids.fill(null);
-    this.variants.fill(null);
-  }
+      return !known;
+    },
+    forget(unitId) {
+      const front = (hash(unitId) & mask) * 2;
+      for (let slot = front; slot < front + 2; slot++) {
+        if (ids[slot] === unitId) {
+          ids[slot] = variants[slot] = null;
+          hashes[slot] = 0;
+        }
+      }
+    },
+    clear() {
+      hashes.fill(0);
+      ids.fill(null);
+      variants.fill(null);
+    },
+  };
 }

@@ -43,6 +43,11 @@ interface BrowserGlobals {
 
 const g = globalThis as unknown as BrowserGlobals;
 
+/** True in a browser page (a `window` and a `document`), false in Node and workers. */
+export function isBrowser(): boolean {
+  return !!(g.window && g.document);
+}
+
 /** The global fetch, if any. */
 export function defaultFetch(): FetchLike | undefined {
   return typeof g.fetch === "function" ? g.fetch.bind(globalThis) : undefined;
@@ -86,19 +91,18 @@ export function onPageHide(onHide: () => void): () => void {
   };
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-
 /** A random RFC 4122 version 4 UUID (crypto.randomUUID, else getRandomValues, else Math.random). */
 export function randomId(): string {
   const c = g.crypto;
-  if (c && typeof c.randomUUID === "function") return c.randomUUID();
+  if (typeof c?.randomUUID === "function") return c.randomUUID();
   const b = new Uint8Array(16);
-  if (c && typeof c.getRandomValues === "function") c.getRandomValues(b);
-  else for (let i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
+  if (typeof c?.getRandomValues === "function") c.getRandomValues(b);
+  else for (let i = 0; i < 16; i++) b[i] = Math.random() * 256;
   b[6] = (b[6]! & 0x0f) | 0x40;
   b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => HEX[x]!);
-  return `${h.slice(0, 4).join("")}-${h.slice(4, 6).join("")}-${h.slice(6, 8).join("")}-${h.slice(8, 10).join("")}-${h.slice(10).join("")}`;
+  let id = "";
+  for (let i = 0; i < 16; i++) id += (i === 4 || i === 6 || i === 8 || i === 10 ? "-" : "") + (b[i]! + 256).toString(16).slice(1);
+  return id;
 }
 
 /** A timer that does not keep a Node process alive. */

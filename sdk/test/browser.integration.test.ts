@@ -125,4 +125,43 @@ describe("browser client against the real server", () => {
     expect(stored).toEqual({ exposures: 5, events: 1 });
     await client.close();
   });
+
+  it("sizes beacons in UTF-8 bytes: non-ASCII text is split into beacons under the limit, all stored", async () => {
+    // Watch (not replace) the real sendBeacon: record each body's UTF-8 size, then send it.
+    const original = navigator.sendBeacon.bind(navigator);
+    const sizes: number[] = [];
+    Object.defineProperty(navigator, "sendBeacon", {
+      configurable: true,
+      value: (target: string, data: string) => {
+        sizes.push(new TextEncoder().encode(data).length);
+        return original(target, data);
+      },
+    });
+    try {
+      const client = createClient({
+        apiHost: url,
+        sdkKey,
+        flushInterval: 0,
+        refreshInterval: 0,
+        bootstrap: fetchedConfig!,
+      });
+      // 200 UTF-16 units but 600 UTF-8 bytes of text per event: 100 events are about 33,000
+      // UTF-16 units (under the 60,000 limit) yet about 73,000 bytes (over it).
+      const text = "東京".repeat(100);
+      for (let i = 0; i < 100; i++) client.track("read", { properties: { text } }, { id: `utf8-${i}` });
+      Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+      expect(client.stats()).toMatchObject({ queued: 0, beaconed: 100 });
+      expect(sizes.length).toBeGreaterThan(1);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(60_000);
+      const stored = await waitFor(
+        () => counts("utf8-"),
+        (c) => c.events === 100,
+      );
+      expect(stored).toEqual({ exposures: 0, events: 100 });
+      await client.close();
+    } finally {
+      Reflect.deleteProperty(navigator, "sendBeacon");
+    }
+  });
 });

@@ -77,10 +77,21 @@ describe("createClient (offline logic)", () => {
     expect(client.stats().queued).toBe(102);
   });
 
-  it("bounds the queue: the oldest events are dropped and counted", () => {
-    const { client } = offlineClient({ maxQueue: 5 });
+  it("bounds the queue: events beyond maxQueue are refused, counted and reported once", () => {
+    const { client, errors } = offlineClient({ maxQueue: 5 });
     for (let i = 0; i < 8; i++) client.track("click", {}, { id: `u-${i}` });
     expect(client.stats()).toMatchObject({ queued: 5, dropped: 3 });
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/queue is full/);
+  });
+
+  it("holds a 100,000-event backlog by default in Node (a batch job's synchronous loop)", () => {
+    const { client, errors } = offlineClient({ maxQueue: undefined });
+    for (let i = 0; i < 100_000; i++) client.getVariant("checkout", { id: `bulk-${i}` });
+    expect(client.stats()).toMatchObject({ queued: 100_000, dropped: 0 });
+    client.getVariant("checkout", { id: "one-more" });
+    expect(client.stats()).toMatchObject({ queued: 100_000, dropped: 1 });
+    expect(errors).toHaveLength(1);
   });
 
   it("returns the control (or null for an unknown experiment) and reports instead of throwing", () => {

@@ -173,7 +173,7 @@ CONDITIONS = [
     ("$and-one-fails", {"$and": [{"country": "US"}, {"age": {"$gte": 18}}]}, {"country": "US", "age": 17}, False),
     ("$or", {"$or": [{"country": "US"}, {"country": "CA"}]}, {"country": "CA"}, True),
     ("$or-none", {"$or": [{"country": "US"}, {"country": "CA"}]}, {"country": "DE"}, False),
-    ("$or-empty-is-true", {"$or": []}, {}, True),
+    ("$or-empty-is-invalid-fails-closed", {"$or": []}, {}, False),
     ("nested-path", {"address.country": "FR"}, {"address": {"country": "FR"}}, True),
     ("unknown-operator-fails-closed", {"age": {"$between": [1, 2]}}, {"age": 1}, False),
     ("unknown-top-level-operator-fails-closed", {"$nor": [{"a": 1}]}, {"a": 2}, False),
