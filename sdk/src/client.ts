@@ -3,11 +3,9 @@ import { validateCondition } from "./condition.js";
 import { createDelivery, type DeliveryStats } from "./delivery.js";
 import { createSeenUnits, type SeenUnits } from "./lru.js";
 import {
-  beaconSender,
   defaultFetch,
   defaultStorage,
   type FetchLike,
-  isBrowser,
   onPageHide,
   type StorageLike,
   timeoutSignal,
@@ -146,7 +144,10 @@ export function createClient(clientOptions: ClientOptions): Client {
   };
   const base = String(options.apiHost ?? "").replace(/\/+$/, "");
   const sdkKey = String(options.sdkKey ?? "");
-  const fetchImpl = options.fetch ?? defaultFetch();
+  const fetchImpl: FetchLike =
+    options.fetch ??
+    defaultFetch() ??
+    (() => Promise.reject(new Error("no fetch available: pass `fetch` to createClient")));
   const storage = options.storage === undefined ? defaultStorage() : options.storage;
   const storageKey = STORAGE_PREFIX + sdkKey;
   const headers = { authorization: `Bearer ${sdkKey}` };
@@ -170,16 +171,13 @@ export function createClient(clientOptions: ClientOptions): Client {
   let flushSoon = false;
 
   const delivery = createDelivery({
-    url: `${base}/api/v1/events`,
+    base,
+    sdkKey,
     headers,
     fetch: fetchImpl,
-    beacon: beaconSender(),
-    beaconUrl: `${base}/api/v1/events?key=${encodeURIComponent(sdkKey)}`,
     batchSize,
-    maxQueue: Math.max(1, options.maxQueue ?? (isBrowser() ? 10_000 : 100_000)),
-    retryBaseMs: options.retryBaseMs ?? 1000,
-    retryMaxMs: options.retryMaxMs ?? 60_000,
     requestTimeoutMs,
+    limits: options,
     canSend: () => consent,
     report,
   });
@@ -202,7 +200,10 @@ export function createClient(clientOptions: ClientOptions): Client {
       // An invalid condition matches no one (evaluateCondition fails closed): say why, once.
       const issue = e.condition ? validateCondition(e.condition)[0] : null;
       if (issue) {
-        report(new Error(`experiment ${e.key}: condition.${issue.path.join(".")} is invalid (${issue.code})`), "config");
+        report(
+          new Error(`experiment ${e.key}: condition.${issue.path.join(".")} is invalid (${issue.code})`),
+          "config",
+        );
       }
     }
     experiments = map;
@@ -229,7 +230,6 @@ export function createClient(clientOptions: ClientOptions): Client {
 
   async function refresh(): Promise<void> {
     try {
-      if (!fetchImpl) throw new Error("no fetch available: pass `fetch` to createClient");
       const requestHeaders: Record<string, string> = { ...headers };
       if (etag) requestHeaders["if-none-match"] = etag;
       const signal = timeoutSignal(requestTimeoutMs);
@@ -350,7 +350,7 @@ export function createClient(clientOptions: ClientOptions): Client {
           if (properties !== undefined) properties = JSON.parse(JSON.stringify(properties));
         } catch (error) {
           delivery.stats.rejected++;
-          report(new Error(`track("${eventName}") dropped: properties are not JSON (${error})`), "track");
+          report(new Error(`track("${eventName}"): properties are not JSON (${error})`), "track");
           return;
         }
         if (
@@ -412,10 +412,7 @@ export function createClient(clientOptions: ClientOptions): Client {
         await delivery.drain(Date.now() + closeTimeoutMs);
         delivery.cancelRetry();
         if (delivery.size > 0 && consent) {
-          report(
-            new Error(`${delivery.size} event(s) not delivered within closeTimeoutMs (${closeTimeoutMs} ms)`),
-            "close",
-          );
+          report(new Error(`${delivery.size} event(s) not delivered within ${closeTimeoutMs} ms`), "close");
         }
       } catch (error) {
         report(error, "close");

@@ -10,7 +10,7 @@ type Path = (string | number)[];
  * `not-object`, `too-deep`, `empty-list` ($and/$or), `misplaced-operator`, `path-too-long`,
  * `empty-path-part`, `proto-key`, `mixed-expression`, `unknown-operator`, `needs-array`,
  * `needs-number-or-string`, `needs-boolean`, `needs-string`, `regex-too-long`,
- * `regex-invalid`, `regex-backreference`, `regex-nested-quantifier`, `regex-repeated-alternation`.
+ * `regex-invalid`, `regex-backreference`, `regex-nested-quantifier`, `regex-alternation`.
  */
 export type ConditionIssueCode =
   | "not-object"
@@ -30,7 +30,7 @@ export type ConditionIssueCode =
   | "regex-invalid"
   | "regex-backreference"
   | "regex-nested-quantifier"
-  | "regex-repeated-alternation";
+  | "regex-alternation";
 
 /** One problem in a targeting condition: where it is (keys and indexes inside the condition) and what. */
 export interface ConditionIssue {
@@ -65,6 +65,13 @@ function compileRegex(pattern: string): RegExp | null {
 }
 
 /**
+ * Tokens of a JS pattern: an escape, a character class, a group opening (with its `(?:`,
+ * `(?=`, `(?<name>` prefix), a `{n,m}` quantifier, a `*`/`+`/`?` quantifier, any other character.
+ */
+const REGEX_TOKENS =
+  /\\.|\[(?:\\.|[^\]\\])*\]|\((?:\?(?:<(?![=!])[^>]*>|.))?|\{\d+(?:,\d*)?\}\??|[*+?]\??|./gs;
+
+/**
  * Why a pattern could take exponential time in a backtracking engine (an issue code), or ""
  * when it cannot by this (conservative) check: no backreference, and no repeated group (`*`, `+`, `{n,}`,
  * `{n,m}` with m > 1) that contains a quantifier or an alternation. That refuses
@@ -74,28 +81,22 @@ function regexHazard(p: string): ConditionIssueCode | "" {
   const outer: number[] = [];
   let group = 0; // the open group holds: 1 a quantifier, 2 an alternation
   let atom = 0; // the same for a group that just closed (what a quantifier here repeats)
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i];
-    const bounds = c === "{" ? /^\{(\d+)(,(\d*))?\}/.exec(p.slice(i)) : null;
-    if (c === "\\") {
-      if (/[1-9k]/.test(p[++i] ?? "")) return "regex-backreference";
-    } else if (c === "[") {
-      while (++i < p.length && p[i] !== "]") if (p[i] === "\\") i++;
-    } else if (c === "(") {
+  for (const [t] of p.matchAll(REGEX_TOKENS)) {
+    const c = t[0]!;
+    if (c === "\\" && /[1-9k]/.test(t[1]!)) return "regex-backreference";
+    if (c === "(") {
       outer.push(group);
       group = 0;
-      if (p[i + 1] === "?") i += p[i + 2] === "<" && /[^=!]/.test(p[i + 3] ?? "") ? p.indexOf(">", i) - i : 2;
     } else if (c === ")") {
       atom = group;
       group |= outer.pop() ?? 0;
       continue;
     } else if (c === "|") group |= 2;
-    else if (c === "*" || c === "+" || c === "?" || bounds) {
-      const repeats = bounds ? (bounds[2] ? bounds[3] === "" || +bounds[3]! > 1 : +bounds[1]! > 1) : c !== "?";
-      if (repeats && atom) {
-        return atom & 2 ? "regex-repeated-alternation" : "regex-nested-quantifier";
+    else if ("*+?".includes(c) || (c === "{" && t[1])) {
+      // `?` does not repeat; `*`, `+` and `{...}` do (the last conservatively, even `{1}`).
+      if (atom && c !== "?") {
+        return atom & 2 ? "regex-alternation" : "regex-nested-quantifier";
       }
-      if (bounds) i += bounds[0].length - 1;
       group |= 1;
     }
     atom = 0;
@@ -123,7 +124,8 @@ const literal: ArgCheck = (v, path, _depth, out) => {
   }
   return "";
 };
-const list: ArgCheck = (v, path, depth, out) => (Array.isArray(v) ? literal(v, path, depth, out) : "needs-array");
+const list: ArgCheck = (v, path, depth, out) =>
+  Array.isArray(v) ? literal(v, path, depth, out) : "needs-array";
 const ordered: ArgCheck = (v) =>
   typeof v === "string" || (typeof v === "number" && Number.isFinite(v)) ? "" : "needs-number-or-string";
 /** Numbers with numbers, strings with strings (by UTF-16 code unit); never across types. */
@@ -147,7 +149,10 @@ const OPERATORS: Record<string, [ArgCheck, Test]> = {
   $gte: [ordered, ordering((c) => c >= 0)],
   $lt: [ordered, ordering((c) => c < 0)],
   $lte: [ordered, ordering((c) => c <= 0)],
-  $exists: [(v) => (typeof v === "boolean" ? "" : "needs-boolean"), (x, y) => y === (x !== undefined && x !== null)],
+  $exists: [
+    (v) => (typeof v === "boolean" ? "" : "needs-boolean"),
+    (x, y) => y === (x !== undefined && x !== null),
+  ],
   $regex: [
     (v) =>
       typeof v !== "string"
@@ -171,8 +176,9 @@ function checkValue(v: Json, path: Path, depth: number, out: Out): ConditionIssu
   if (depth > MAX_CONDITION_DEPTH) return "too-deep";
   for (const op of Object.keys(v)) {
     const at = [...path, op];
-    const check = Object.hasOwn(OPERATORS, op) ? OPERATORS[op]![0] : null;
-    const code = op[0] !== "$" ? "mixed-expression" : check ? check(v[op]!, at, depth, out) : "unknown-operator";
+    const check = OPERATORS[op]?.[0]; // inherited names (constructor, __proto__) have no [0]
+    const code =
+      op[0] !== "$" ? "mixed-expression" : check ? check(v[op]!, at, depth, out) : "unknown-operator";
     if (code) out.push({ path: at, code });
   }
   return "";
@@ -189,8 +195,11 @@ function checkCondition(c: unknown, path: Path, depth: number, out: Out): void {
     const parts = key.split(".");
     let code: ConditionIssueCode | "" = "";
     if (key === "$and" || key === "$or") {
-      if (Array.isArray(v) && v.length > 0) v.forEach((item, i) => checkCondition(item, [...at, i], depth + 1, out));
-      else code = "empty-list";
+      if (Array.isArray(v) && v.length > 0) {
+        v.forEach((item, i) => {
+          checkCondition(item, [...at, i], depth + 1, out);
+        });
+      } else code = "empty-list";
     } else if (key === "$not") checkCondition(v, at, depth + 1, out);
     else {
       code =

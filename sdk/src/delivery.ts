@@ -1,4 +1,4 @@
-import { type FetchLike, randomId, timeoutSignal, unrefTimer } from "./runtime.js";
+import { beaconSender, type FetchLike, isBrowser, randomId, timeoutSignal, unrefTimer } from "./runtime.js";
 import type { ExposureEvent, IngestEvent, IngestResponse, TrackEvent } from "./types.js";
 
 /**
@@ -30,16 +30,15 @@ export interface DeliveryStats {
 }
 
 export interface DeliveryOptions {
-  url: string;
+  /** Server base URL (no trailing slash). */
+  base: string;
+  sdkKey: string;
   headers: Record<string, string>;
-  fetch: FetchLike | undefined;
-  beacon: ((url: string, data: string) => boolean) | null;
-  beaconUrl: string;
+  fetch: FetchLike;
   batchSize: number;
-  maxQueue: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
   requestTimeoutMs: number;
+  /** The client's `maxQueue`, `retryBaseMs`, `retryMaxMs` (defaults are applied here). */
+  limits: { maxQueue?: number; retryBaseMs?: number; retryMaxMs?: number };
   canSend: () => boolean;
   report: (error: unknown, context: string) => void;
 }
@@ -92,14 +91,17 @@ export interface Delivery {
  * events at fault are alone and dropped with the server's reason, everything else is retried.
  */
 export function createDelivery(opts: DeliveryOptions): Delivery {
-  const { report, batchSize, canSend } = opts;
+  const { report, batchSize, canSend, limits } = opts;
+  const url = `${opts.base}/api/v1/events`;
+  const beacon = beaconSender();
+  const maxQueue = Math.max(1, limits.maxQueue ?? (isBrowser() ? 10_000 : 100_000));
   let queue: QueuedEvent[] = [];
   let seq = 0;
   let inflight: Promise<Outcome> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let attempt = 0;
   let draining = false;
-  let overflow = 0; // events refused in the current overflow (queue full)
+  let overflow = 0; // events refused since the queue last had room
   const stats = { sent: 0, dropped: 0, rejected: 0, beaconed: 0 };
 
   function cancelRetry(): void {
@@ -108,7 +110,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   }
 
   function backoff(): number {
-    const ceiling = Math.min(opts.retryMaxMs, opts.retryBaseMs * 2 ** attempt);
+    const ceiling = Math.min(limits.retryMaxMs ?? 60_000, (limits.retryBaseMs ?? 1000) * 2 ** attempt);
     attempt = Math.min(attempt + 1, 30);
     return ceiling / 2 + (Math.random() * ceiling) / 2; // "equal jitter"
   }
@@ -155,20 +157,15 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       return (await deliver(batch.slice(0, half))) === "retry" ? "retry" : deliver(batch.slice(half));
     }
     stats.rejected++;
-    report(new Error(`event ${batch[0]!.id} dropped: ${outcome.refused}`), "flush");
+    report(new Error(`event ${batch[0]!.id} rejected: ${outcome.refused}`), "flush");
     settle(batch);
     return "ok";
   }
 
   async function send(batch: QueuedEvent[]): Promise<Outcome | { refused: string }> {
-    const { fetch } = opts;
-    if (!fetch) {
-      report(new Error("no fetch available: pass `fetch` to createClient"), "flush");
-      return "retry";
-    }
     let status: number;
     try {
-      const res = await fetch(opts.url, {
+      const res = await opts.fetch(url, {
         method: "POST",
         headers: { ...opts.headers, "content-type": "application/json" },
         body: body(batch),
@@ -206,20 +203,17 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     },
     stats,
     push(event) {
-      if (queue.length >= opts.maxQueue) {
+      if (queue.length >= maxQueue) {
         stats.dropped++;
         if (overflow++ === 0) {
           report(
-            new Error(`event queue is full (maxQueue ${opts.maxQueue}): dropping new events until it drains`),
+            new Error(`event queue is full (maxQueue ${maxQueue}): dropping new events until it drains`),
             "queue",
           );
         }
         return false;
       }
-      if (overflow > 0) {
-        report(new Error(`event queue has room again; ${overflow} events dropped`), "queue");
-        overflow = 0;
-      }
+      overflow = 0;
       event.seq = ++seq;
       queue.push(event);
       return true;
@@ -243,8 +237,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       }
     },
     beaconAll() {
-      const send = opts.beacon;
-      if (!send || !canSend()) return;
+      if (!beacon || !canSend()) return;
       const encoder = new TextEncoder();
       while (queue.length > 0) {
         let count = Math.min(queue.length, batchSize);
@@ -254,7 +247,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
           count = Math.ceil(count / 2);
           data = body(queue.slice(0, count));
         }
-        if (!send(opts.beaconUrl, data)) {
+        if (!beacon(`${url}?key=${encodeURIComponent(opts.sdkKey)}`, data)) {
           report(new Error(`sendBeacon refused ${queue.length} events; they stay queued`), "beacon");
           return;
         }

@@ -5,15 +5,7 @@ export { bucketRanges, chooseBucket, chooseVariantIndex, inRange } from "./bucke
 export type { Client, ClientOptions, TrackOptions } from "./client.js";
 export { createClient } from "./client.js";
 export type { ConditionIssue, ConditionIssueCode } from "./condition.js";
-export {
-  CONDITION_OPERATORS,
-  evaluateCondition,
-  MAX_ATTRIBUTE_PATH,
-  MAX_CONDITION_DEPTH,
-  MAX_REGEX_INPUT,
-  MAX_REGEX_LENGTH,
-  validateCondition,
-} from "./condition.js";
+export { evaluateCondition, validateCondition } from "./condition.js";
 export type { DeliveryStats } from "./delivery.js";
 export { hashToLayerUnit, hashToUnit, murmur3Utf8 } from "./hash.js";
 export type { FetchLike, StorageLike } from "./runtime.js";

@@ -1,135 +1,78 @@
+import {
+  CONDITION_OPERATORS,
+  type ConditionIssue,
+  conditionIssueMessage,
+  validateCondition,
+} from "@splitlab/sdk/targeting";
 import type { Condition } from "@splitlab/sdk/types";
+import { checkSync } from "recheck";
 import { z } from "zod";
-import { jsonValue } from "../../shared/schemas.js";
 
-/** Operators allowed in targeting conditions (MongoDB-style subset; see sdk/src/condition.ts). */
-export const CONDITION_OPERATORS = [
-  "$eq",
-  "$ne",
-  "$in",
-  "$nin",
-  "$gt",
-  "$gte",
-  "$lt",
-  "$lte",
-  "$exists",
-  "$regex",
-  "$and",
-  "$or",
-  "$not",
-] as const;
+export { CONDITION_OPERATORS };
 
-const MAX_DEPTH = 10;
+/**
+ * Backtracking time that the server refuses for a `$regex`: exponential, or polynomial of
+ * this degree or more. Degree 2 (e.g. `^.*@.*\.com$`) stays allowed: the SDK tries patterns
+ * only on strings of at most 512 characters, where it costs about a millisecond.
+ */
+export const MAX_REGEX_DEGREE = 3;
 
-type Issue = { path: (string | number)[]; message: string };
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function checkOperatorObject(
-  expr: Record<string, unknown>,
+/** Every `$regex` pattern of a (grammatically valid) condition, with its path. */
+function regexes(
+  value: unknown,
   path: (string | number)[],
-  depth: number,
-  out: Issue[],
+  out: { path: (string | number)[]; pattern: string }[],
 ) {
-  for (const [op, arg] of Object.entries(expr)) {
-    const at = [...path, op];
-    switch (op) {
-      case "$eq":
-      case "$ne":
-        break;
-      case "$in":
-      case "$nin":
-        if (!Array.isArray(arg)) out.push({ path: at, message: `${op} needs an array` });
-        break;
-      case "$gt":
-      case "$gte":
-      case "$lt":
-      case "$lte":
-        if (typeof arg !== "number" && typeof arg !== "string") {
-          out.push({ path: at, message: `${op} needs a number or a string` });
-        }
-        break;
-      case "$exists":
-        if (typeof arg !== "boolean") out.push({ path: at, message: "$exists needs true or false" });
-        break;
-      case "$regex":
-        if (typeof arg !== "string") out.push({ path: at, message: "$regex needs a string" });
-        else if (arg.length > 256) out.push({ path: at, message: "$regex is longer than 256 characters" });
-        else {
-          try {
-            new RegExp(arg);
-          } catch {
-            out.push({ path: at, message: "$regex is not a valid regular expression" });
-          }
-        }
-        break;
-      case "$not":
-        if (isPlainObject(arg) && isOperatorObjectLike(arg)) checkOperatorObject(arg, at, depth + 1, out);
-        else if (isPlainObject(arg) && Object.keys(arg).length === 0) {
-          out.push({ path: at, message: "$not needs an operator expression" });
-        }
-        break;
-      default:
-        out.push({ path: at, message: `unknown operator ${op} (allowed: ${CONDITION_OPERATORS.join(" ")})` });
-    }
+  if (typeof value !== "object" || value === null) return out;
+  for (const [key, child] of Object.entries(value)) {
+    const at = [...path, Array.isArray(value) ? Number(key) : key];
+    if (key === "$regex" && typeof child === "string") out.push({ path: at, pattern: child });
+    else regexes(child, at, out);
   }
-}
-
-function isOperatorObjectLike(v: Record<string, unknown>): boolean {
-  const keys = Object.keys(v);
-  return keys.length > 0 && keys.some((k) => k.startsWith("$"));
-}
-
-function checkCondition(cond: unknown, path: (string | number)[], depth: number, out: Issue[]): void {
-  if (depth > MAX_DEPTH) {
-    out.push({ path, message: `condition is nested deeper than ${MAX_DEPTH} levels` });
-    return;
-  }
-  if (!isPlainObject(cond)) {
-    out.push({ path, message: "a condition must be an object" });
-    return;
-  }
-  for (const [key, value] of Object.entries(cond)) {
-    const at = [...path, key];
-    if (key === "$and" || key === "$or") {
-      if (!Array.isArray(value) || value.length === 0) {
-        out.push({ path: at, message: `${key} needs a non-empty array of conditions` });
-        continue;
-      }
-      value.forEach((item, i) => {
-        checkCondition(item, [...at, i], depth + 1, out);
-      });
-    } else if (key === "$not") {
-      checkCondition(value, at, depth + 1, out);
-    } else if (key.startsWith("$")) {
-      out.push({
-        path: at,
-        message: `${key} is not allowed at this level (use $and, $or, $not or an attribute name)`,
-      });
-    } else if (key.length > 256) {
-      out.push({ path: at, message: "attribute names are at most 256 characters" });
-    } else if (isPlainObject(value) && isOperatorObjectLike(value)) {
-      const keys = Object.keys(value);
-      if (!keys.every((k) => k.startsWith("$"))) {
-        out.push({ path: at, message: "cannot mix operators ($...) and plain fields in one expression" });
-      } else checkOperatorObject(value, at, depth + 1, out);
-    }
-    // Anything else is a literal compared with $eq.
-  }
+  return out;
 }
 
 /**
- * A targeting condition, validated structurally: known operators only, the right argument
- * types, regexes that compile, bounded nesting. Errors name the path inside the condition.
+ * What recheck (a ReDoS checker: automaton analysis plus fuzzing) finds wrong with a pattern
+ * that the SDK's own, structural check accepted, or null when it is safe enough.
+ */
+export function regexProblem(pattern: string): string | null {
+  const result = checkSync(pattern, "", { timeout: 10_000 });
+  if (result.status === "safe") return null;
+  if (result.status === "unknown") {
+    return `$regex could not be proven safe from catastrophic backtracking (${result.error.kind}); simplify it`;
+  }
+  const { complexity } = result;
+  if (complexity.type === "polynomial" && complexity.degree < MAX_REGEX_DEGREE) return null;
+  return `$regex could take ${complexity.summary} time in the length of the input (recheck, e.g. on ${JSON.stringify(
+    result.attack.pattern,
+  )}); rewrite it, e.g. without a leading .* (a $regex already searches anywhere)`;
+}
+
+/**
+ * A targeting condition, checked with the SDK's own grammar (`validateCondition` from
+ * `@splitlab/sdk/targeting`, the function the SDK evaluates with), so a condition the server
+ * accepts means the same to every SDK. On top, every `$regex` passes recheck. Errors name the
+ * path inside the condition. The raw input is checked (not a copy rebuilt by zod), so a
+ * `__proto__` key is seen and refused instead of vanishing.
  */
 export const conditionSchema = z
-  .record(z.string(), jsonValue)
-  .superRefine((cond, ctx) => {
-    const issues: Issue[] = [];
-    checkCondition(cond, [], 0, issues);
+  .unknown()
+  .superRefine((condition, ctx) => {
+    const issues: { path: (string | number)[]; message: string }[] = validateCondition(condition).map(
+      (issue: ConditionIssue) => ({ path: issue.path, message: conditionIssueMessage(issue) }),
+    );
+    if (issues.length === 0) {
+      for (const { path, pattern } of regexes(condition, [], [])) {
+        const problem = regexProblem(pattern);
+        if (problem) issues.push({ path, message: problem });
+      }
+    }
     for (const issue of issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
   })
   .transform((c) => c as Condition)
-  .meta({ id: "Condition", description: `MongoDB-style condition: ${CONDITION_OPERATORS.join(" ")}` });
+  .meta({
+    id: "Condition",
+    type: "object",
+    description: `MongoDB-style targeting condition (the SDK's grammar): ${CONDITION_OPERATORS.join(" ")} $and $or $not`,
+  });
