@@ -10,7 +10,7 @@
  */
 import { gzipSync } from "node:zlib";
 import { GrowthBook, GrowthBookClient } from "@growthbook/growthbook";
-import { createClient, type SdkConfig } from "@splitlab/sdk";
+import { createClient, evaluateCondition, type SdkConfig } from "@splitlab/sdk";
 import { build } from "esbuild";
 
 const N = 1_000_000;
@@ -177,6 +177,21 @@ async function main() {
   const best = Math.max(gbRun, gbClient);
   console.log(`ratio vs GrowthBook run() (CPU time):        ${(ourRate / gbRun).toFixed(1)}x`);
   console.log(`ratio vs GrowthBook's faster path (CPU):    ${(ourRate / best).toFixed(1)}x   (goal >= 10x)`);
+
+  // Issue 10: `^(\w+\s?)*$` from a config against 28 letters and "!" took 1.65 s per getVariant.
+  // Baseline in the same run: that regex run by V8 directly (24 letters, to keep it short).
+  const pattern = "^(\\w+\\s?)*$";
+  const input = `${"abcdefghijklmnopqrstuvwx"}!`;
+  let t0 = process.hrtime.bigint();
+  new RegExp(pattern).test(input);
+  const rawMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const unsafe = { name: { $regex: pattern } };
+  t0 = process.hrtime.bigint();
+  for (let i = 0; i < 1000; i++) evaluateCondition(unsafe, { name: input });
+  const sdkMs = Number(process.hrtime.bigint() - t0) / 1e6 / 1000;
+  console.log(
+    `catastrophic $regex, 24 letters + "!": RegExp.test ${rawMs.toFixed(0)} ms; SDK evaluateCondition ${(sdkMs * 1000).toFixed(2)} µs (refused: never run)`,
+  );
 
   const root = new URL("..", import.meta.url).pathname;
   const ourBytes = await gzippedBundle(`export * from "./sdk/src/index.ts";`, root);

@@ -200,10 +200,7 @@ export function createClient(clientOptions: ClientOptions): Client {
       // An invalid condition matches no one (evaluateCondition fails closed): say why, once.
       const issue = e.condition ? validateCondition(e.condition)[0] : null;
       if (issue) {
-        report(
-          new Error(`experiment ${e.key}: condition.${issue.path.join(".")} is invalid (${issue.code})`),
-          "config",
-        );
+        report(new Error(`experiment ${e.key}: condition.${issue.path.join(".")}: ${issue.code}`), "config");
       }
     }
     experiments = map;

@@ -268,7 +268,10 @@ function inList(x: Value, list: Json[]): boolean {
 }
 
 function matchValue(x: Value, expected: Json): boolean {
-  if (!isOperators(expected)) return deepEqual(x, expected);
+  // Valid expressions have only operator keys or none, so the first key tells (no allocation).
+  let operators = false;
+  if (isObject(expected)) for (const k in expected) operators = k[0] === "$";
+  if (!operators) return deepEqual(x, expected);
   for (const op in expected) if (!OPERATORS[op]![1](x, expected[op]!)) return false;
   return true;
 }

@@ -206,10 +206,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       if (queue.length >= maxQueue) {
         stats.dropped++;
         if (overflow++ === 0) {
-          report(
-            new Error(`event queue is full (maxQueue ${maxQueue}): dropping new events until it drains`),
-            "queue",
-          );
+          report(new Error(`event queue is full (maxQueue ${maxQueue}): new events are dropped`), "queue");
         }
         return false;
       }

@@ -94,6 +94,22 @@ describe("createClient (offline logic)", () => {
     expect(errors).toHaveLength(1);
   });
 
+  it("a config whose condition bypassed the server (catastrophic $regex) is reported and matches no one, at once", () => {
+    const exp = config.experiments[0]!;
+    const unsafe: SdkConfig = {
+      ...config,
+      experiments: [
+        { ...exp, key: "redos", seed: "redos", condition: { name: { $regex: "^(\\w+\\s?)*$" } } },
+      ],
+    };
+    const { client, errors } = offlineClient({ bootstrap: unsafe });
+    expect(String(errors[0])).toContain("experiment redos: condition.name.$regex: regex-nested-quantifier");
+    // Issue 10: this pattern took 1.65 s per call on this input; here it is never run.
+    const user = { id: "u-1", name: "abcdefghijklmnopqrstuvwxyzab!" };
+    expect(client.getAssignment("redos", user)).toMatchObject({ variant: "control", reason: "targeting" });
+    expect(client.stats().queued).toBe(0);
+  });
+
   it("returns the control (or null for an unknown experiment) and reports instead of throwing", () => {
     const { client, errors } = offlineClient();
     expect(client.getVariant("no-such-experiment", { id: "u" })).toBeNull();
