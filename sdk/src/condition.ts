@@ -272,7 +272,7 @@ function matchValue(x: Value, expected: Json): boolean {
   let operators = false;
   if (isObject(expected)) for (const k in expected) operators = k[0] === "$";
   if (!operators) return deepEqual(x, expected);
-  for (const op in expected) if (!OPERATORS[op]![1](x, expected[op]!)) return false;
+  for (const op in expected as Obj) if (!OPERATORS[op]![1](x, (expected as Obj)[op]!)) return false;
   return true;
 }
 
