@@ -16,7 +16,7 @@ import { createSdkConfigRouter } from "./features/sdk-config/sdk-config.routes.j
 import { SdkConfigCache } from "./features/sdk-config/sdk-config.service.js";
 import { type AppMetrics, createMetrics, requestMetrics } from "./observability.js";
 import { buildOpenApiDocument } from "./openapi.js";
-import { DEFAULT_CLIENT_DIST, serveClient } from "./static-client.js";
+import { CONTENT_SECURITY_POLICY, DEFAULT_CLIENT_DIST, serveClient } from "./static-client.js";
 
 /** What the app is built from; tests pass their own. */
 export interface AppDeps {
@@ -54,7 +54,9 @@ export function createApp(deps: AppDeps): AppInstance {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
-  app.use(helmet());
+  // helmet's default CSP has upgrade-insecure-requests, which blanks the UI over plain HTTP
+  // under a non-localhost host name; the app's own policy replaces it.
+  app.use(helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
   app.use(
     pinoHttp({
       logger,

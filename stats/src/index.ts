@@ -54,6 +54,7 @@ export {
 export {
   DEFAULT_SEQUENTIAL_TUNING,
   type SequentialCriticalValueInput,
+  type SequentialMdeInput,
   type SequentialPlanInput,
   type SequentialPlanOptions,
   type SequentialPowerInput,
@@ -64,6 +65,7 @@ export {
   type SequentialTestResult,
   type SequentialTestValues,
   sequentialCriticalValue,
+  sequentialMinimumDetectableEffect,
   sequentialPower,
   sequentialSampleSize,
   sequentialTest,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { cases, expectClose } from "../test/reference/vectors.js";
-import { powerProportions } from "./sample-size.js";
+import { minimumDetectableEffectProportions, powerProportions } from "./sample-size.js";
 import {
   sequentialCriticalValue,
+  sequentialMinimumDetectableEffect,
   sequentialPower,
   sequentialSampleSize,
   sequentialTest,
@@ -157,5 +158,44 @@ describe("sequentialSampleSize: n for the requested power at one look, and the c
     });
     expect(() => sequentialSampleSize({ sd: 1, mde: 0.2, power: 1 })).toThrow(/power/);
     expect(() => sequentialSampleSize({ sd: 1, mde: 0.2, variants: 1 })).toThrow(/variants/);
+  });
+});
+
+describe("sequentialMinimumDetectableEffect: the effect the always-valid test detects at one look", () => {
+  it.each(cases("sequentialMde"))("$r ($input.perVariant per arm)", (c) => {
+    const r = sequentialMinimumDetectableEffect(c.input);
+    expect(r.status).toBe("ok");
+    expectClose(r.absolute, c.absolute);
+    if (c.relative !== undefined) expectClose(r.relative, c.relative);
+    else expect(r.relative).toBeNull();
+    // It inverts sequentialPower: at that effect the power is the requested one.
+    const at =
+      c.input.baselineRate !== undefined
+        ? sequentialPower({ ...c.input, mde: r.absolute as number, relative: false })
+        : sequentialPower({ ...c.input, mde: r.absolute as number });
+    expectClose(at.power, c.input.power);
+  });
+
+  it("is larger than the fixed-horizon MDE at the same units (the price of looking any time)", () => {
+    const fixed = minimumDetectableEffectProportions({ baselineRate: 0.1, perVariant: 5000 });
+    const seq = sequentialMinimumDetectableEffect({ baselineRate: 0.1, perVariant: 5000 });
+    expect(seq.absolute as number).toBeGreaterThan(fixed.absolute as number);
+  });
+
+  it("degenerate inputs are insufficient-data, bad arguments throw RangeError", () => {
+    expect(sequentialMinimumDetectableEffect({ baselineRate: 1, perVariant: 100 }).status).toBe(
+      "insufficient-data",
+    );
+    expect(sequentialMinimumDetectableEffect({ baselineRate: 0.5, perVariant: 3 }).status).toBe(
+      "insufficient-data",
+    );
+    expect(sequentialMinimumDetectableEffect({ sd: 1, perVariant: 1 })).toMatchObject({
+      status: "insufficient-data",
+      absolute: null,
+    });
+    expect(() => sequentialMinimumDetectableEffect({ sd: 0, perVariant: 10 })).toThrow(/sd/);
+    expect(() => sequentialMinimumDetectableEffect({ baselineRate: 1.5, perVariant: 10 })).toThrow(
+      /baselineRate/,
+    );
   });
 });

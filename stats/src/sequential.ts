@@ -6,6 +6,7 @@ import { relativeLift } from "./delta-method.js";
 import { normalCdf } from "./distributions.js";
 import {
   checkCommon,
+  type MdeResult,
   type MeanPlanInput,
   type PowerResult,
   type ProportionPlanInput,
@@ -216,7 +217,7 @@ function effectAndVariance(input: SequentialPlanInput): { effect: number; varian
   return { effect: input.mde, varianceSum: 2 * input.sd * input.sd };
 }
 
-function planOptions(input: SequentialPlanInput) {
+function planOptions(input: { alpha?: number | undefined } & SequentialPlanOptions) {
   const { alpha = 0.05, tuning = DEFAULT_SEQUENTIAL_TUNING, comparisons = 1 } = input;
   checkCommon(alpha, undefined, undefined);
   assertPositive("tuning", tuning);
@@ -337,4 +338,58 @@ export function sequentialSampleSize(input: SequentialSampleSizeInput): Sequenti
     fixedHorizonPerVariant: fixed.perVariant,
     inflation: exact / fixed.perVariantExact,
   };
+}
+
+/** Inputs for {@link sequentialMinimumDetectableEffect}: a rate (`baselineRate`) or a mean (`sd`). */
+export type SequentialMdeInput = (
+  | { baselineRate: number; sd?: never }
+  | { sd: number; baselineRate?: never }
+) &
+  SequentialPlanOptions & {
+    /** Units per variant at the look. */
+    perVariant: number;
+    alpha?: number;
+    /** Requested power at the look, default 0.8. */
+    power?: number;
+  };
+
+/**
+ * Smallest upward effect the always-valid test detects with `power` at one look with `perVariant`
+ * units per arm: the inverse of {@link sequentialPower} in the effect (bisection; the power rises
+ * with the effect). Rates: solves for p₂ > p₁ with σ² = p₁(1 − p₁) + p₂(1 − p₂) (absolute p₂ − p₁,
+ * relative p₂/p₁ − 1); means: the absolute difference with sd² in both arms. What the planner's
+ * "MDE after N weeks" shows when sequential is on. When even p₂ = 1 is not detectable, the baseline
+ * is 1, or fewer than 2 units per arm, the status is `"insufficient-data"`.
+ *
+ * @example sequentialMinimumDetectableEffect({ sd: 1, perVariant: 394, tuning: 788 }) // absolute ≈ 0.2762
+ */
+export function sequentialMinimumDetectableEffect(input: SequentialMdeInput): MdeResult {
+  const { perVariant, power = 0.8 } = input;
+  const { rho2, level, alpha } = planOptions(input);
+  checkCommon(alpha, power, undefined);
+  assertPositive("perVariant", perVariant);
+  const none = (reason: string): MdeResult => ({
+    status: "insufficient-data",
+    reason,
+    absolute: null,
+    relative: null,
+  });
+  if (perVariant < 2) return none("perVariant must reach 2 units");
+  if (input.baselineRate !== undefined) {
+    const p1 = input.baselineRate;
+    assertFinite("baselineRate", p1);
+    if (p1 < 0 || p1 > 1) throw new RangeError(`baselineRate must be in [0, 1], got ${p1}`);
+    const f = (p2: number) => powerAt(perVariant, p2 - p1, p1 * (1 - p1) + p2 * (1 - p2), rho2, level);
+    if (p1 === 1 || f(1) < power)
+      return none("no upward change of the rate is detectable with this many units");
+    const p2 = solveIncreasing(f, power, p1, 1);
+    return { status: "ok", absolute: p2 - p1, relative: p1 > 0 ? p2 / p1 - 1 : null };
+  }
+  const sd = input.sd as number;
+  assertPositive("sd", sd);
+  const varianceSum = 2 * sd * sd;
+  const f = (delta: number) => powerAt(perVariant, delta, varianceSum, rho2, level);
+  let hi = sd;
+  while (f(hi) < power) hi *= 2;
+  return { status: "ok", absolute: solveIncreasing(f, power, 0, hi), relative: null };
 }

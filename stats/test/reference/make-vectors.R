@@ -334,6 +334,32 @@ sequential_sample_size <- lapply(seq_plan_cases, function(k) {
                    if (k$kind == "rate") "power.prop.test" else "power.t.test", format(k$alpha / k$comparisons)),
        input = c(seq_plan_input(k), list(power = k$power)), n = n, fixedHorizonN = fixed, inflation = n / fixed)
 })
+# Sequential MDE: the effect at which seq_pow reaches the requested power with n per arm
+# (rates: p2 > p1 with the unpooled variance at p1 and p2; means: delta with sd in both arms).
+seq_mde_cases <- list(
+  list(kind = "rate", baselineRate = 0.1, perVariant = 5000, alpha = 0.05, tuning = 5000, comparisons = 1, power = 0.8),
+  list(kind = "rate", baselineRate = 0.03, perVariant = 20000, alpha = 0.05, tuning = 5000, comparisons = 2, power = 0.8),
+  list(kind = "rate", baselineRate = 0.5, perVariant = 800, alpha = 0.1, tuning = 10000, comparisons = 1, power = 0.9),
+  list(kind = "mean", sd = 1, perVariant = 394, alpha = 0.05, tuning = 788, comparisons = 1, power = 0.8),
+  list(kind = "mean", sd = 12.5, perVariant = 3000, alpha = 0.05, tuning = 5000, comparisons = 3, power = 0.8)
+)
+sequential_mde <- lapply(seq_mde_cases, function(k) {
+  if (k$kind == "rate") {
+    p1 <- k$baselineRate
+    f <- function(p2) seq_pow(k$perVariant, p2 - p1, p1 * (1 - p1) + p2 * (1 - p2), k$tuning, k$alpha, k$comparisons) - k$power
+    p2 <- uniroot(f, c(p1, 1), tol = TOL)$root
+    input <- list(baselineRate = p1, perVariant = k$perVariant, alpha = k$alpha, tuning = k$tuning,
+                  comparisons = k$comparisons, power = k$power)
+    list(r = "uniroot over p2 of seq_pow(n, p2 - p1) - power in make-vectors.R", input = input,
+         absolute = p2 - p1, relative = p2 / p1 - 1)
+  } else {
+    f <- function(d) seq_pow(k$perVariant, d, 2 * k$sd^2, k$tuning, k$alpha, k$comparisons) - k$power
+    d <- uniroot(f, c(1e-9, 100 * k$sd), tol = TOL)$root
+    input <- list(sd = k$sd, perVariant = k$perVariant, alpha = k$alpha, tuning = k$tuning,
+                  comparisons = k$comparisons, power = k$power)
+    list(r = "uniroot over delta of seq_pow(n, delta) - power in make-vectors.R", input = input, absolute = d)
+  }
+})
 
 vectors <- list(
   generatedBy = "Rscript stats/test/reference/make-vectors.R",
@@ -343,6 +369,6 @@ vectors <- list(
   mdeMeans = mde_means, chiSquare = chi_square, srm = srm, proportions = proportions, welch = welch,
   adjust = adjust, groupSequential = group_sequential, distributions = distributions, cuped = cuped,
   sequential = sequential, sequentialCritical = sequential_critical, sequentialPower = sequential_power,
-  sequentialSampleSize = sequential_sample_size)
+  sequentialSampleSize = sequential_sample_size, sequentialMde = sequential_mde)
 writeLines(toJSON(vectors, digits = NA, auto_unbox = TRUE, pretty = TRUE), file.path(out_dir, "vectors.json"))
 cat("wrote", file.path(out_dir, "vectors.json"), "\n")
