@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,7 +19,11 @@ const rootDir = path.dirname(clientDir);
 /** Where the built UI goes (what the server serves by default). */
 export const CLIENT_DIST = path.join(clientDir, "dist");
 const HASH_FILE = path.join(CLIENT_DIST, ".source-hash");
-const LOCK_DIR = path.join(clientDir, "node_modules", ".splitlab-build-lock");
+/** One lock per checkout, outside the tree. */
+const LOCK_DIR = path.join(
+  tmpdir(),
+  `splitlab-ui-build-${createHash("sha256").update(clientDir).digest("hex").slice(0, 12)}.lock`,
+);
 
 const INPUTS = [
   "client/src",
@@ -76,7 +81,8 @@ async function withLock<T>(run: () => T): Promise<T> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       // A lock left by a killed build is older than any real build.
-      if (Date.now() - statSync(LOCK_DIR).mtimeMs > 10 * 60_000) rmSync(LOCK_DIR, { force: true, recursive: true });
+      if (Date.now() - statSync(LOCK_DIR).mtimeMs > 10 * 60_000)
+        rmSync(LOCK_DIR, { force: true, recursive: true });
       if (Date.now() > deadline) throw new Error(`timed out waiting for the UI build lock ${LOCK_DIR}`);
       await sleep(250);
     }
@@ -101,7 +107,8 @@ export async function ensureClientBuild(
     if (!options.force && isBuildFresh()) return false; // another process built it while we waited
     const hash = sourceHash();
     log("Building the UI (client/dist is missing or older than its sources)...");
-    const vite = createRequire(path.join(clientDir, "package.json")).resolve("vite/bin/vite.js");
+    const vitePackage = createRequire(path.join(clientDir, "package.json")).resolve("vite/package.json");
+    const vite = path.join(path.dirname(vitePackage), "bin", "vite.js");
     const result = spawnSync(process.execPath, [vite, "build", "--logLevel", "warn"], {
       cwd: clientDir,
       encoding: "utf8",

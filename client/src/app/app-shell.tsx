@@ -1,0 +1,61 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { NavLink, Outlet } from "react-router";
+import { endSession } from "../api/session.js";
+import { ThemeToggle } from "../ui/theme-toggle.js";
+import styles from "./app-shell.module.css";
+
+const NAV = [
+  { to: "/experiments", label: "Experiments" },
+  { to: "/planner", label: "Planner" },
+  { to: "/settings", label: "Settings" },
+] as const;
+
+/** Header (skip link, brand, navigation, theme, sign out) and the page in <main>. */
+export function AppShell() {
+  const queryClient = useQueryClient();
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <header className={styles.header}>
+        <div className={styles.inner}>
+          <NavLink to="/experiments" className={styles.brand}>
+            <img src="/favicon.svg" alt="" width={24} height={24} />
+            Splitlab
+          </NavLink>
+          <nav aria-label="Main" className={styles.nav}>
+            <ul>
+              {NAV.map((item) => (
+                <li key={item.to}>
+                  <NavLink
+                    to={item.to}
+                    className={({ isActive }) => (isActive ? `${styles.link} ${styles.active}` : styles.link)}
+                  >
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className={styles.actions}>
+            <ThemeToggle />
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => {
+                queryClient.clear();
+                endSession("signed-out");
+              }}
+            >
+              Sign out
+            </button>
+          </div>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className={styles.main}>
+        <Outlet />
+      </main>
+    </>
+  );
+}
