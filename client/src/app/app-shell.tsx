@@ -15,7 +15,15 @@ export function AppShell() {
   const queryClient = useQueryClient();
   return (
     <>
-      <a href="#main" className="skip-link">
+      <a
+        href="#main"
+        className="skip-link"
+        onClick={(e) => {
+          // Browsers only move the focus start point on a fragment link; move focus itself.
+          e.preventDefault();
+          document.getElementById("main")?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header className={styles.header}>

@@ -1,10 +1,25 @@
-import { useState } from "react";
-import { applyTheme, effectiveTheme, storedTheme, type ThemeChoice } from "./theme.js";
+import { useState, useSyncExternalStore } from "react";
+import { applyTheme, storedTheme, type ThemeChoice } from "./theme.js";
 
-/** A button that switches between light and dark (and remembers it); its label says what it does. */
+const DARK_QUERY = "(prefers-color-scheme: dark)";
+
+function subscribeSystem(onChange: () => void): () => void {
+  if (typeof matchMedia !== "function") return () => {};
+  const query = matchMedia(DARK_QUERY);
+  query.addEventListener("change", onChange);
+  return () => query.removeEventListener("change", onChange);
+}
+
+const systemIsDark = () => typeof matchMedia === "function" && matchMedia(DARK_QUERY).matches;
+
+/**
+ * A button that switches between light and dark (and remembers it). Until the user chooses, it
+ * follows the system setting live; its label says what pressing it does.
+ */
 export function ThemeToggle() {
   const [choice, setChoice] = useState<ThemeChoice>(storedTheme);
-  const current = effectiveTheme(choice);
+  const dark = useSyncExternalStore(subscribeSystem, systemIsDark, () => false);
+  const current = choice === "system" ? (dark ? "dark" : "light") : choice;
   const next = current === "dark" ? "light" : "dark";
   return (
     <button

@@ -31,11 +31,3 @@ export function applyTheme(choice: ThemeChoice, store = true): void {
     // storage disabled: the choice lasts for this page
   }
 }
-
-/** The theme in effect now: the explicit choice, else the system's. */
-export function effectiveTheme(choice: ThemeChoice): "light" | "dark" {
-  if (choice !== "system") return choice;
-  return typeof matchMedia === "function" && matchMedia("(prefers-color-scheme: dark)").matches
-    ? "dark"
-    : "light";
-}

@@ -110,9 +110,9 @@ export function headlineLift(report: ResultsReport): RowLift | null {
 function detailOf(e: Experiment, report: ReportState): { detail: string; explanation: string } {
   switch (e.status) {
     case "draft":
-      return { detail: "Draft", explanation: "Not started yet: no user is assigned." };
+      return { detail: "Not started", explanation: "A draft: not started yet, no user is assigned." };
     case "archived":
-      return { detail: "Archived", explanation: "Archived: kept for the record, no longer served." };
+      return { detail: "No longer served", explanation: "Archived: kept for the record, no longer served." };
     case "stopped": {
       const d = e.decision;
       if (d?.outcome === "ship")

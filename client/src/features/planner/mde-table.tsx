@@ -1,6 +1,7 @@
 import { Explain } from "../../ui/explain.js";
 import { formatCount, formatNumber, formatPercent, MISSING } from "../../ui/format.js";
 import type { PlanInput, WeekRow } from "./plan.js";
+import styles from "./planner.module.css";
 
 /** Formats an absolute MDE: percentage points for rates, plain units for means. */
 export function absoluteMde(input: PlanInput, x: number | null | undefined): string {
@@ -18,27 +19,39 @@ export function MdeTable({ input, rows }: { input: PlanInput; rows: WeekRow[] })
     return `After ${r.weeks} week${r.weeks > 1 ? "s" : ""} (${formatCount(r.perVariant)} units per variant), the smallest upward change detected with ${formatPercent(input.power, 0)} power, ${test}, is ${m.relative !== null ? `${formatPercent(m.relative)} relative (` : ""}${absoluteMde(input, m.absolute)}${m.relative !== null ? ")" : ""}.`;
   };
   return (
-    <table className="table">
+    <table className={`table ${styles.weeks}`}>
       <caption className="visually-hidden">Minimum detectable effect after 1 to 8 weeks</caption>
       <thead>
         <tr>
-          <th scope="col">After</th>
-          <th scope="col" className="num">
+          <th scope="col" rowSpan={2}>
+            After
+          </th>
+          <th scope="col" rowSpan={2} className="num">
             Units per variant
           </th>
+          <th scope="colgroup" colSpan={2} className={styles.group}>
+            Fixed horizon MDE
+          </th>
+          {seq && (
+            <th scope="colgroup" colSpan={2} className={styles.group}>
+              Sequential MDE
+            </th>
+          )}
+        </tr>
+        <tr>
           <th scope="col" className="num">
-            MDE relative
+            Relative
           </th>
           <th scope="col" className="num">
-            MDE absolute
+            Absolute
           </th>
           {seq && (
             <>
               <th scope="col" className="num">
-                Sequential relative
+                Relative
               </th>
               <th scope="col" className="num">
-                Sequential absolute
+                Absolute
               </th>
             </>
           )}

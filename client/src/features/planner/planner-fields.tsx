@@ -6,7 +6,7 @@ import styles from "./planner.module.css";
 /** Props of {@link TextField}. */
 export interface TextFieldProps {
   label: string;
-  /** What the field means, shown under the label's ⓘ on hover/focus. */
+  /** What the field means, shown by the "?" next to the label on hover/focus. */
   explanation: ReactNode;
   value: string;
   onChange: (text: string) => void;
@@ -14,6 +14,8 @@ export interface TextFieldProps {
   suffix?: string;
   hint?: ReactNode;
   error?: string | undefined;
+  /** Ids of further descriptions (a rule shared by several fields). */
+  describedBy?: string;
   /** Called on blur, e.g. to tidy "10" into "10 %". */
   onBlur?: () => void;
   inputMode?: "decimal" | "numeric";
@@ -25,7 +27,9 @@ export function TextField(props: TextFieldProps) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
-  const described = [props.error ? errorId : null, props.hint ? hintId : null].filter(Boolean).join(" ");
+  const described = [props.error ? errorId : null, props.hint ? hintId : null, props.describedBy ?? null]
+    .filter(Boolean)
+    .join(" ");
   return (
     <div className="field">
       <div className={styles.labelRow}>
@@ -33,7 +37,9 @@ export function TextField(props: TextFieldProps) {
           {props.label}
         </label>
         <Explain explanation={props.explanation} className={styles.info}>
-          <span aria-hidden="true">ⓘ</span>
+          <span aria-hidden="true" className="info-mark">
+            ?
+          </span>
           <span className="visually-hidden">What is {props.label}?</span>
         </Explain>
       </div>
@@ -72,23 +78,28 @@ export function TextField(props: TextFieldProps) {
 }
 
 /** Props of {@link PercentField}. */
-export interface PercentFieldProps extends Omit<TextFieldProps, "onBlur" | "hint" | "suffix"> {
+export interface PercentFieldProps
+  extends Omit<TextFieldProps, "onBlur" | "hint" | "suffix" | "describedBy"> {
   /** Field-level error from validation of the parsed value. */
   error?: string | undefined;
 }
 
+/** Id of the percent rule shown once at the top of the form (every percent field points at it). */
+export const PERCENT_RULE_ID = "percent-rule";
+
 /**
- * A percent field: shows "10 %", accepts 10 or 0.10 (the rule is the hint), echoes how it read the
- * text ("read as 10 %") and tidies the text on blur.
+ * A percent field: shows "10 %", accepts 10 or 0.10 (the rule is shown once at the top of the form
+ * and tied to every such field), echoes how it read the text ("Read as 10 %") and tidies it on blur.
  */
 export function PercentField(props: PercentFieldProps) {
   const parsed: Parsed = parsePercent(props.value);
-  const echo = parsed.ok ? `Read as ${percentText(parsed.value)}. ${PERCENT_RULE}` : PERCENT_RULE;
+  const echo = parsed.ok ? `Read as ${percentText(parsed.value)}.` : undefined;
   return (
     <TextField
       {...props}
       error={parsed.ok ? props.error : parsed.message}
       hint={echo}
+      describedBy={PERCENT_RULE_ID}
       onBlur={() => {
         if (parsed.ok) props.onChange(percentText(parsed.value));
       }}
@@ -113,7 +124,9 @@ export function ChoiceField<T extends string>(props: ChoiceFieldProps<T>) {
       <legend className="field-label">
         {props.legend}{" "}
         <Explain explanation={props.explanation} className={styles.info}>
-          <span aria-hidden="true">ⓘ</span>
+          <span aria-hidden="true" className="info-mark">
+            ?
+          </span>
           <span className="visually-hidden">What is {props.legend}?</span>
         </Explain>
       </legend>

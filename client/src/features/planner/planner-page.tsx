@@ -5,12 +5,13 @@ import { formatNumber, formatPercent } from "../../ui/format.js";
 import { useDocumentTitle } from "../../ui/use-document-title.js";
 import { DaysChart } from "./days-chart.js";
 import { MdeTable } from "./mde-table.js";
+import { PERCENT_RULE } from "./number-input.js";
 import { computePlan, type PlanInput } from "./plan.js";
 import { PlanSummary } from "./plan-summary.js";
 import { type PlanText, PP_RULE, planToText, textToPlan } from "./plan-text.js";
 import { planFromSearch, plannedExperimentSearch, planToSearch } from "./plan-url.js";
 import styles from "./planner.module.css";
-import { ChoiceField, PercentField, TextField } from "./planner-fields.js";
+import { ChoiceField, PERCENT_RULE_ID, PercentField, TextField } from "./planner-fields.js";
 
 /**
  * The planner: inputs on the left, the plan on the right, updated as you type; the chart and the
@@ -63,6 +64,9 @@ export function PlannerPage() {
       </p>
       <div className={styles.layout}>
         <form className={`card ${styles.form}`} onSubmit={(e) => e.preventDefault()} aria-label="Plan inputs">
+          <p id={PERCENT_RULE_ID} className={styles.rule}>
+            <strong>Percentages:</strong> {PERCENT_RULE}
+          </p>
           <ChoiceField
             legend="Metric"
             name="kind"

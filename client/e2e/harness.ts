@@ -1,0 +1,86 @@
+/**
+ * End-to-end harness: the real compiled UI (built once per run if missing or stale), served by
+ * the real server on a random port over a fresh database, driven by the Debian Chromium through
+ * playwright-core. No browser is downloaded.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import AxeBuilder from "@axe-core/playwright";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
+import { startTestApp, type TestApp } from "../../server/test/test-app.js";
+import { CLIENT_DIST, ensureClientBuild } from "../scripts/ensure-build.js";
+
+/** The Debian package's binary (installed by .ci/run when missing). */
+export const CHROMIUM = "/usr/bin/chromium";
+/** Host name mapped to 127.0.0.1 inside the browser, to load the UI under a non-localhost name. */
+export const OTHER_HOST = "ab.test";
+
+/** Where the e2e run saves its screenshots (shown in the README). */
+export const SCREENSHOTS = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+
+/** Builds the UI if needed and starts the real server serving it. */
+export async function startUiServer(): Promise<TestApp> {
+  await ensureClientBuild();
+  return startTestApp({ clientDist: CLIENT_DIST });
+}
+
+/** Launches headless Chromium with the flags this machine needs. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      `--host-resolver-rules=MAP ${OTHER_HOST} 127.0.0.1`,
+    ],
+  });
+}
+
+/** axe-core on the current page: fails with the list of serious or critical violations. */
+export async function expectNoSeriousA11yViolations(page: Page, what: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const serious = result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(serious, `${what}: serious/critical accessibility violations`).toEqual([]);
+}
+
+/** Saves light and dark screenshots of the current page as docs/screenshots/<name>-{light,dark}.png. */
+export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // Top of the page, nothing focused or hovered: the sticky header stays where it belongs.
+  await page.mouse.move(0, 0);
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+  });
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    // Let transitions and deferred renders settle.
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${scheme}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+/** Describes the focused element: "tag[role] name". */
+export function describeFocus(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return "body";
+    const label =
+      el.getAttribute("aria-label") ??
+      (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ??
+      el.closest("label")?.textContent ??
+      el.textContent ??
+      "";
+    const kind = el instanceof HTMLInputElement ? `input:${el.type}` : el.tagName.toLowerCase();
+    return `${kind} ${label.replace(/\s+/g, " ").trim()}`;
+  });
+}
