@@ -1,6 +1,6 @@
 import { type ReactNode, useId } from "react";
 import { Explain } from "../../ui/explain.js";
-import { type Parsed, PERCENT_RULE, parsePercent, percentText } from "./number-input.js";
+import { type Parsed, parsePercent, percentText } from "./number-input.js";
 import styles from "./planner.module.css";
 
 /** Props of {@link TextField}. */
