@@ -2,9 +2,9 @@
 import { cleanup, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { renderApp } from "../../../test/render.js";
+import { type ServerProcess, startServerProcess } from "../../../test/server-process.js";
 import { endSession, getSession } from "../../api/session.js";
-import { renderApp } from "../../test/render.js";
-import { type ServerProcess, startServerProcess } from "../../test/server-process.js";
 
 const ADMIN_TOKEN = "ui-test-admin-token-0123456789";
 let server: ServerProcess;

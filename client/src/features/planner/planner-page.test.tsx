@@ -3,8 +3,8 @@ import { sampleSizeMeans, sampleSizeProportions, sequentialSampleSize } from "@s
 import { cleanup, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { renderApp } from "../../../test/render.js";
 import { startSession } from "../../api/session.js";
-import { renderApp } from "../../test/render.js";
 import { setLocale } from "../../ui/format.js";
 
 beforeEach(() => {

@@ -15,7 +15,7 @@ export interface ServerProcess {
   stop: () => Promise<void>;
 }
 
-const ROOT = path.resolve(import.meta.dirname, "../../..");
+const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /** Spawns the server with ADMIN_TOKEN = `adminToken`. */
 export function startServerProcess(adminToken: string): Promise<ServerProcess> {
