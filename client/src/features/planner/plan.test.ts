@@ -7,7 +7,7 @@ import {
   sequentialSampleSize,
 } from "@splitlab/stats";
 import { describe, expect, it } from "vitest";
-import { computePlan, DEFAULT_PLAN, type PlanInput } from "./plan.js";
+import { computePlan, computePlanDetails, DEFAULT_PLAN, type PlanInput } from "./plan.js";
 import { planFromSearch, plannedExperimentSearch, planToSearch, readPlannedExperiment } from "./plan-url.js";
 
 // Every expected number below is the stats library's own result for the same inputs: the
@@ -79,7 +79,13 @@ describe("computePlan uses the stats functions with the report's settings", () =
   });
 
   it("the week table is the MDE at the units of 1..8 weeks (fixed and sequential)", () => {
-    const p = plan({ baseline: 0.1, dailyUnits: 1000, coverage: 0.8, sequential: true });
+    const p = computePlanDetails({
+      ...DEFAULT_PLAN,
+      baseline: 0.1,
+      dailyUnits: 1000,
+      coverage: 0.8,
+      sequential: true,
+    });
     expect(p.weekTable.map((w) => w.weeks)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     const w3 = p.weekTable[2]!;
     expect(w3.perVariant).toBe(Math.floor((800 * 21) / 2));
@@ -91,16 +97,18 @@ describe("computePlan uses the stats functions with the report's settings", () =
     });
     expect(w3.fixed).toEqual({ relative: fixed.relative, absolute: fixed.absolute });
     expect(w3.sequential).toEqual({ relative: seq.relative, absolute: seq.absolute });
-    const mean = plan({ kind: "mean", baseline: 40, sd: 10, dailyUnits: 500 }).weekTable[0]!;
+    const mean = computePlanDetails({ ...DEFAULT_PLAN, kind: "mean", baseline: 40, sd: 10, dailyUnits: 500 })
+      .weekTable[0]!;
     const m = minimumDetectableEffectMeans({ sd: 10, perVariant: mean.perVariant });
     expect(mean.fixed).toEqual({ absolute: m.absolute, relative: (m.absolute as number) / 40 });
   });
 
   it("the curve's days fall as the effect grows and contain the plan's own point", () => {
     const p = plan({ sequential: true });
-    const days = p.curve.map((c) => c.fixedDays as number);
+    const { curve } = computePlanDetails({ ...DEFAULT_PLAN, sequential: true });
+    const days = curve.map((c) => c.fixedDays as number);
     for (let i = 1; i < days.length; i++) expect(days[i]).toBeLessThanOrEqual(days[i - 1]!);
-    const own = p.curve.find((c) => Math.abs(c.mde - DEFAULT_PLAN.mde) < 1e-12);
+    const own = curve.find((c) => Math.abs(c.mde - DEFAULT_PLAN.mde) < 1e-12);
     expect(own?.fixedDays).toBe(p.fixed.days);
     expect(own?.sequentialDays).toBe(p.sequential?.days);
   });

@@ -102,6 +102,10 @@ export interface Plan {
   chosen: { perVariant: number; total: number; days: number };
   /** Whole weeks covering `chosen.days`. */
   weeks: number;
+}
+
+/** The chart and the table of a plan (heavier: computed after the headline, off the keystroke). */
+export interface PlanDetails {
   curve: CurvePoint[];
   weekTable: WeekRow[];
 }
@@ -219,8 +223,8 @@ function sequentialMdeAt(input: PlanInput, perVariant: number, comparisons: numb
 }
 
 /**
- * The plan: units per variant, total, days at the expected traffic, the cost of sequential, the
- * days-against-MDE curve and the MDE reachable after 1 to 8 weeks (equal split between variants).
+ * The plan: units per variant, total and days at the expected traffic (equal split between
+ * variants) and the cost of sequential. The chart and table come from {@link computePlanDetails}.
  */
 export function computePlan(input: PlanInput): PlanResult {
   const errors = validatePlan(input);
@@ -267,6 +271,30 @@ export function computePlan(input: PlanInput): PlanResult {
         ? input.mde / Math.abs(input.baseline)
         : null;
 
+  return {
+    ok: true,
+    plan: {
+      comparisons,
+      comparisonAlpha,
+      absoluteEffect,
+      relativeEffect,
+      unitsPerDay,
+      fixed,
+      sequential,
+      chosen,
+      weeks: Math.ceil(chosen.days / 7),
+    },
+  };
+}
+
+/**
+ * The days-against-MDE curve (25 effects from half to two and a half times the MDE) and the MDE
+ * reachable after 1 to 8 weeks, for a valid plan input (check {@link computePlan} first).
+ */
+export function computePlanDetails(input: PlanInput): PlanDetails {
+  const comparisons = input.correction ? input.variants - 1 : 1;
+  const comparisonAlpha = input.alpha / comparisons;
+  const unitsPerDay = input.dailyUnits * input.coverage;
   const curve = curveEffects(input).map((mde): CurvePoint => {
     const f = fixedSize(input, mde, comparisonAlpha);
     const s = input.sequential ? sequentialSize(input, mde, comparisons) : null;
@@ -287,20 +315,5 @@ export function computePlan(input: PlanInput): PlanResult {
         input.sequential && perVariant >= 2 ? sequentialMdeAt(input, perVariant, comparisons) : null,
     };
   });
-  return {
-    ok: true,
-    plan: {
-      comparisons,
-      comparisonAlpha,
-      absoluteEffect,
-      relativeEffect,
-      unitsPerDay,
-      fixed,
-      sequential,
-      chosen,
-      weeks: Math.ceil(chosen.days / 7),
-      curve,
-      weekTable,
-    },
-  };
+  return { curve, weekTable };
 }

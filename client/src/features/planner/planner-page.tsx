@@ -6,7 +6,7 @@ import { useDocumentTitle } from "../../ui/use-document-title.js";
 import { DaysChart } from "./days-chart.js";
 import { MdeTable } from "./mde-table.js";
 import { PERCENT_RULE } from "./number-input.js";
-import { computePlan, type PlanInput } from "./plan.js";
+import { computePlan, computePlanDetails, type PlanInput } from "./plan.js";
 import { PlanSummary } from "./plan-summary.js";
 import { type PlanText, PP_RULE, planToText, textToPlan } from "./plan-text.js";
 import { planFromSearch, plannedExperimentSearch, planToSearch } from "./plan-url.js";
@@ -26,8 +26,13 @@ export function PlannerPage() {
   const result = useMemo(() => (input ? computePlan(input) : null), [input]);
   const fieldErrors = result && !result.ok ? { ...errors, ...result.errors } : errors;
   const plan = result?.ok ? result.plan : null;
-  // The chart and the table may lag a keystroke behind; the headline figures never do.
-  const deferred = useDeferredValue(plan && input ? { plan, input } : null);
+  // The chart and the table may lag a keystroke behind (computed in a deferred render); the
+  // headline figures never do.
+  const deferredInput = useDeferredValue(plan ? input : null);
+  const deferred = useMemo(
+    () => (deferredInput ? { input: deferredInput, plan: computePlanDetails(deferredInput) } : null),
+    [deferredInput],
+  );
 
   useEffect(() => {
     if (!input) return;
