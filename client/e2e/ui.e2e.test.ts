@@ -113,7 +113,7 @@ describe("the UI in Chromium, served by the real server", () => {
     // Tabs and search live in the URL.
     await page.getByRole("link", { name: /^Drafts/ }).click();
     await expect.poll(() => page.url()).toContain("tab=draft");
-    expect(await page.getByRole("row").count()).toBe(2); // header + the draft
+    await expect.poll(() => page.getByRole("row").count()).toBe(2); // header + the draft
     await page.getByRole("link", { name: /^All/ }).click();
     await page.getByLabel("Search experiments by name or key").fill("banner");
     await expect.poll(() => page.getByRole("row").count()).toBe(2);
@@ -122,8 +122,7 @@ describe("the UI in Chromium, served by the real server", () => {
     // Sorting by lift, largest first.
     await page.getByRole("button", { name: "Primary metric lift" }).click();
     await expect.poll(() => page.url()).toContain("sort=lift");
-    const firstRow = await page.getByRole("row").nth(1).textContent();
-    expect(firstRow).toContain("New checkout flow");
+    await expect.poll(() => page.getByRole("row").nth(1).textContent()).toContain("New checkout flow");
 
     // CSV export of the list.
     const [download] = await Promise.all([
