@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import { type Logger, pino } from "pino";
@@ -42,6 +44,21 @@ export interface AppInstance {
   drain: () => Promise<void>;
 }
 
+/** What an incoming X-Request-Id may look like to be reused (a proxy's id, a UUID). */
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/**
+ * The request's id: the caller's `X-Request-Id` when it is a plausible id, else a new UUID.
+ * Echoed in the response's `X-Request-Id` and logged as `req.id`, so one id follows a request
+ * from the load balancer through the app log.
+ */
+function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const incoming = req.headers["x-request-id"];
+  const id = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.setHeader("X-Request-Id", id);
+  return id;
+}
+
 /**
  * Builds the HTTP app: helmet, pino-http logs, Prometheus metrics, JSON bodies (1 MB),
  * the management API (admin token), the SDK endpoints (SDK key), /healthz, /metrics,
@@ -60,6 +77,10 @@ export function createApp(deps: AppDeps): AppInstance {
   app.use(
     pinoHttp({
       logger,
+      genReqId: requestId,
+      // Health probes every few seconds would drown the log at info.
+      customLogLevel: (req, res, error) =>
+        error || res.statusCode >= 500 ? "error" : req.url === "/healthz" ? "debug" : "info",
       // Never log headers (Authorization) or query strings (sendBeacon's ?key=).
       serializers: {
         req: (req: { id: unknown; method: string; url: string }) => ({

@@ -8,17 +8,21 @@ if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 const config = parseConfig(process.env);
 const running = await startServer(config);
 
+/** Lifecycle lines in the same JSON shape as the pino log, so stdout stays one record per line. */
+const logLine = (level: number, msg: string) =>
+  process.stdout.write(`${JSON.stringify({ level, time: Date.now(), pid: process.pid, msg })}\n`);
+
 let signalled = false;
 const shutdown = (signal: string) => {
   if (signalled) return;
   signalled = true;
-  process.stdout.write(`${signal}: shutting down (finishing in-flight requests)\n`);
+  logLine(30, `${signal}: shutting down (finishing in-flight requests)`);
   // Force exit if something hangs.
   setTimeout(() => process.exit(1), 15_000).unref();
   running.stop().then(
     () => process.exit(0),
     (error: unknown) => {
-      process.stderr.write(`shutdown failed: ${String(error)}\n`);
+      logLine(50, `shutdown failed: ${String(error)}`);
       process.exit(1);
     },
   );

@@ -64,12 +64,29 @@ export function requestMetrics(metrics: AppMetrics): RequestHandler {
   return (req, res, next) => {
     const start = process.hrtime.bigint();
     res.on("finish", () => {
-      const routePath = (req.route as { path?: string } | undefined)?.path;
-      const route = routePath ? `${req.baseUrl}${routePath}` : req.baseUrl || "unmatched";
-      const labels = { method: req.method, route, status: String(res.statusCode) };
+      const labels = { method: req.method, route: routeLabel(req, res), status: String(res.statusCode) };
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
     });
     next();
   };
+}
+
+/** Set by the UI handler so its files and pages count under one label, not as `unmatched`. */
+export const STATIC_ROUTE_LABEL = "static";
+
+/**
+ * The route pattern a request matched (`/api/v1/experiments/:key`), without the trailing
+ * slash a router mounted at a prefix adds (`/api/v1/experiments/` -> `/api/v1/experiments`),
+ * so one endpoint has one label; UI files and pages are `static`; anything else `unmatched`.
+ */
+export function routeLabel(
+  req: { route?: unknown; baseUrl: string },
+  res: { locals: Record<string, unknown> },
+): string {
+  if (res.locals.metricsRoute === STATIC_ROUTE_LABEL) return STATIC_ROUTE_LABEL;
+  const routePath = (req.route as { path?: unknown } | undefined)?.path;
+  const pattern = typeof routePath === "string" ? `${req.baseUrl}${routePath}` : req.baseUrl;
+  if (!pattern) return "unmatched";
+  return pattern.length > 1 && pattern.endsWith("/") ? pattern.slice(0, -1) : pattern;
 }

@@ -21,13 +21,11 @@ export interface RunningServer {
 
 /**
  * Opens the database (PGlite in DATA_DIR, or DATABASE_URL), applies migrations,
- * creates the first admin token if needed, listens on PORT, and prints the URL
- * (and the generated token, once) through `print`.
+ * creates the first admin token if needed and listens on PORT. The URL is logged as a
+ * structured line and a generated token (first start only) goes to stderr (see
+ * `adminTokenNotice`); tests pass `print` to receive both as plain lines instead.
  */
-export async function startServer(
-  config: Config,
-  print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
-): Promise<RunningServer> {
+export async function startServer(config: Config, print?: (line: string) => void): Promise<RunningServer> {
   const logger = pino({ level: config.LOG_LEVEL });
   const dataDir = path.resolve(config.DATA_DIR);
   const database = await openDatabase(
@@ -56,11 +54,23 @@ export async function startServer(
     : undefined;
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
-  print(
-    `Splitlab listening on ${url} (${database.kind === "pglite" ? `embedded database in ${dataDir}` : "PostgreSQL"})`,
-  );
-  if (generatedAdminToken) {
-    print(`Generated admin token (shown once, store it now): ${generatedAdminToken}`);
+  const where = database.kind === "pglite" ? `embedded database in ${dataDir}` : "PostgreSQL";
+  if (print) {
+    print(`Splitlab listening on ${url} (${where})`);
+    if (generatedAdminToken)
+      print(`Generated admin token (shown once, store it now): ${generatedAdminToken}`);
+  } else {
+    // Always printed, whatever LOG_LEVEL: it is the "ready" line scripts and people wait for.
+    const banner = {
+      level: 30,
+      time: Date.now(),
+      pid: process.pid,
+      msg: `Splitlab listening on ${url} (${where})`,
+    };
+    const details = { url, database: database.kind, ...(database.kind === "pglite" ? { dataDir } : {}) };
+    process.stdout.write(`${JSON.stringify({ ...banner, ...details })}\n`);
+    if (generatedAdminToken)
+      process.stderr.write(adminTokenNotice(generatedAdminToken, process.stderr.isTTY));
   }
 
   let stopping: Promise<void> | undefined;
@@ -77,4 +87,25 @@ export async function startServer(
     return stopping;
   };
   return { url, server, generatedAdminToken, stop };
+}
+
+/**
+ * How a generated admin token is shown: on a terminal, a framed block that stands out from the
+ * log; otherwise (docker logs, a log shipper) one JSON line, so the stream stays parseable and
+ * `grep adminToken` finds it.
+ */
+export function adminTokenNotice(token: string, tty: boolean | undefined): string {
+  if (!tty) {
+    return `${JSON.stringify({ level: 40, time: Date.now(), msg: "generated admin token (shown once, store it now)", adminToken: token })}\n`;
+  }
+  const lines = [
+    "Generated admin token (shown once, store it now):",
+    "",
+    `  ${token}`,
+    "",
+    "Sign in to the UI with it, or set ADMIN_TOKEN yourself.",
+  ];
+  const width = Math.max(...lines.map((l) => l.length));
+  const bar = "─".repeat(width + 2);
+  return `\n┌${bar}┐\n${lines.map((l) => `│ ${l.padEnd(width)} │`).join("\n")}\n└${bar}┘\n\n`;
 }

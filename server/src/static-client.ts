@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type RequestHandler, Router } from "express";
+import { STATIC_ROUTE_LABEL } from "./observability.js";
 
 /** Default location of the built UI: `client/dist` in the repository. */
 export const DEFAULT_CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
@@ -65,6 +66,13 @@ export function serveClient(distDir: string | null): Router {
   const router = Router();
   const index = distDir ? path.join(distDir, "index.html") : null;
   const built = distDir !== null && index !== null && existsSync(index);
+  // UI files and pages are counted in /metrics under one route label.
+  router.use((req, res, next) => {
+    if ((req.method === "GET" || req.method === "HEAD") && !isServerPath(req.path)) {
+      res.locals.metricsRoute = STATIC_ROUTE_LABEL;
+    }
+    next();
+  });
   if (built) {
     router.use(
       express.static(distDir, {
