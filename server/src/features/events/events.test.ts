@@ -144,6 +144,54 @@ describe("POST /api/v1/events", () => {
     expect(await counts()).toEqual({ events: 2, exposures: 1 });
   });
 
+  it("rejects poison events (NUL, lone surrogates, timestamps PostgreSQL refuses, huge values) one by one", async () => {
+    // Each of these passed validation before and failed the whole group commit with a 503.
+    const raw = (event: Record<string, unknown>, from: string, to: string) =>
+      JSON.stringify(event).replace(from, to);
+    const poisoned: { raw: string; reason: RegExp }[] = [
+      { raw: raw(track({ name: "buyXnow" }), "X", "\\u0000"), reason: /^name: must not contain a NUL/ },
+      { raw: raw(track({ unitId: "uX" }), "X", "\\u0000"), reason: /^unitId: must not contain a NUL/ },
+      {
+        raw: raw(track({ properties: { note: "Caf\u00e9 X" } }), "X", "\\ud83d"),
+        reason: /^properties: properties\.note: string must be well-formed Unicode/,
+      },
+      {
+        raw: raw(exposure({ attributes: { X: 1 } }), "X", "\\udc00"),
+        reason: /^attributes: attributes: key must be well-formed Unicode/,
+      },
+      {
+        raw: raw(exposure({ variant: "X" }), "X", "\\ud800"),
+        reason: /^variant: must be well-formed Unicode/,
+      },
+      {
+        raw: JSON.stringify(track({ timestamp: "0000-06-01T00:00:00Z" })),
+        reason: /^timestamp: before 2000-01-01/,
+      },
+      {
+        raw: JSON.stringify(track({ timestamp: "1999-12-31T23:59:59Z" })),
+        reason: /^timestamp: before 2000-01-01/,
+      },
+      {
+        raw: JSON.stringify(track({ timestamp: "2026-01-01T00:00:00+16:00" })),
+        reason: /^timestamp: UTC offset \+16:00 is outside/,
+      },
+      {
+        raw: JSON.stringify(track({ value: 1e200 })),
+        reason: /^value: must be between -1000000000000000 and/,
+      },
+      { raw: JSON.stringify(track({ value: -1e16 })), reason: /^value: must be between/ },
+    ];
+    const clean = [track({ value: 1e15 }), exposure(), track({ timestamp: "2000-01-01T00:00:00Z" })];
+    const body = `{"events":[${[...poisoned.map((p) => p.raw), ...clean.map((e) => JSON.stringify(e))].join(",")}]}`;
+    const res = await post(null, { raw: body });
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as IngestResponse;
+    expect(answer.accepted).toBe(3);
+    expect(answer.rejected.map((r) => r.index)).toEqual(poisoned.map((_, i) => i));
+    poisoned.forEach((p, i) => expect(answer.rejected[i]!.reason).toMatch(p.reason));
+    expect(await counts()).toEqual({ events: 2, exposures: 1 });
+  });
+
   it("answers 400 for a malformed envelope, not JSON or over 1000 events, and stores nothing", async () => {
     const cases: [string, string][] = [
       ["{not json", "not valid JSON"],
