@@ -188,7 +188,7 @@ describe("POST /api/v1/events", () => {
     const answer = (await res.json()) as IngestResponse;
     expect(answer.accepted).toBe(3);
     expect(answer.rejected.map((r) => r.index)).toEqual(poisoned.map((_, i) => i));
-    poisoned.forEach((p, i) => expect(answer.rejected[i]!.reason).toMatch(p.reason));
+    for (const [i, p] of poisoned.entries()) expect(answer.rejected[i]!.reason).toMatch(p.reason);
     expect(await counts()).toEqual({ events: 2, exposures: 1 });
   });
 
