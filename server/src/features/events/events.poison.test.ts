@@ -167,3 +167,65 @@ describe("a database that cannot be reached", () => {
     await expect(answer).rejects.toMatchObject({ status: 503, code: "unavailable" });
   });
 });
+
+describe("deadlock and serialization failures are retried", () => {
+  const row = (id: string, name: string): TrackInsert => ({
+    id,
+    name,
+    unitId: "u",
+    ts: new Date().toISOString(),
+    value: null,
+    properties: null,
+  });
+
+  it("reads the SQLSTATE drizzle wraps in `cause` (a 40P01 raised once, then the retry commits)", async () => {
+    await t.db.execute(sql`create sequence test_deadlock_once`);
+    await t.db.execute(sql`
+      create function test_deadlock_once() returns trigger language plpgsql as $$
+      begin
+        if new.name = 'raise-once' and nextval('test_deadlock_once') = 1 then
+          raise exception 'simulated deadlock' using errcode = '40P01';
+        end if;
+        return new;
+      end $$`);
+    await t.db.execute(sql`create trigger test_deadlock_once before insert on events
+      for each row execute function test_deadlock_once()`);
+    try {
+      const id = randomUUID();
+      const inserted = await insertIngestRows(t.db, { exposures: [], tracks: [row(id, "raise-once")] });
+      expect(inserted.eventIds).toEqual([id]);
+    } finally {
+      await t.db.execute(sql`drop trigger test_deadlock_once on events`);
+      await t.db.execute(sql`drop function test_deadlock_once()`);
+      await t.db.execute(sql`drop sequence test_deadlock_once`);
+    }
+  });
+
+  it("two groups inserting the same ids in opposite order both commit, each row once", async () => {
+    // Each group inserts its first id, then sleeps 0.3 s before its second row (holding the
+    // first): on PostgreSQL the second rows then wait on each other, a real deadlock that
+    // PostgreSQL breaks by aborting one transaction (40P01). PGlite runs them one after the other.
+    await t.db.execute(sql`
+      create function test_slow_row() returns trigger language plpgsql as $$
+      begin
+        if new.name = 'slow' then perform pg_sleep(0.3); end if;
+        return new;
+      end $$`);
+    await t.db.execute(sql`create trigger test_slow_row before insert on events
+      for each row execute function test_slow_row()`);
+    try {
+      const a = randomUUID();
+      const b = randomUUID();
+      const results = await Promise.all([
+        insertIngestRows(t.db, { exposures: [], tracks: [row(a, "fast"), row(b, "slow")] }),
+        insertIngestRows(t.db, { exposures: [], tracks: [row(b, "fast"), row(a, "slow")] }),
+      ]);
+      expect(results.flatMap((r) => r.eventIds).sort()).toEqual([a, b].sort());
+      const stored = await t.db.execute(sql`select count(*)::int as n from events`);
+      expect(Number(stored.rows[0]!.n)).toBe(2);
+    } finally {
+      await t.db.execute(sql`drop trigger test_slow_row on events`);
+      await t.db.execute(sql`drop function test_slow_row()`);
+    }
+  });
+});
