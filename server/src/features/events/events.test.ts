@@ -101,6 +101,19 @@ describe("POST /api/v1/events", () => {
     expect(await counts()).toEqual({ events: 2, exposures: 1 });
   });
 
+  it("ids are unique per kind: one id as exposure and as track event is two rows, in one request or two", async () => {
+    const id = randomUUID();
+    const together = await post({ events: [exposure({ id }), track({ id })] });
+    expect(await together.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+    const apart = randomUUID();
+    expect(await (await post({ events: [exposure({ id: apart })] })).json()).toMatchObject({ accepted: 1 });
+    expect(await (await post({ events: [track({ id: apart })] })).json()).toMatchObject({ accepted: 1 });
+    // The same id again of either kind is a duplicate.
+    const retry = await post({ events: [exposure({ id }), track({ id: apart })] });
+    expect(await retry.json()).toEqual({ accepted: 0, duplicates: 2, rejected: [] });
+    expect(await counts()).toEqual({ events: 2, exposures: 2 });
+  });
+
   it("rejects bad events with their index and reason and stores the rest", async () => {
     const future = new Date(Date.now() + 25 * 3600 * 1000).toISOString();
     const soon = new Date(Date.now() + 23 * 3600 * 1000).toISOString();

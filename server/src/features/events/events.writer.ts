@@ -105,8 +105,10 @@ interface Item {
  * reported in `rejected`. Any other failure rejects every request in the transaction with a
  * {@link StoreError} (nothing is acknowledged unless stored; retries are safe, ids dedupe).
  *
- * A repeated id (inside one request, across requests of one transaction, or already
- * stored) is counted as a duplicate of the later request and is never a second row.
+ * An id is unique per kind: a repeated exposure id (inside one request, across requests of
+ * one transaction, or already stored) is counted as a duplicate of the later request and is
+ * never a second row; the same for track event ids. An exposure and a track event that
+ * share an id are two rows (two tables), whether they come in one request or in two.
  *
  * @example
  * const writer = new GroupCommitWriter({ insert: (rows) => insertIngestRows(db, rows), concurrency: 4 });
@@ -173,25 +175,26 @@ export class GroupCommitWriter {
 
   async #flush(group: Pending[]): Promise<void> {
     // Drop repeated ids before the database sees them; remember who owns each kept row.
-    const seen = new Set<string>();
+    const seenExposures = new Set<string>();
+    const seenTracks = new Set<string>();
     const items: Item[] = [];
     const results: WriteResult[] = group.map(emptyResult);
     for (let g = 0; g < group.length; g++) {
       const { rows } = group[g]!;
       const result = results[g]!;
       rows.exposures.forEach((row, position) => {
-        if (seen.has(row.id)) {
+        if (seenExposures.has(row.id)) {
           result.duplicates++;
           result.duplicateExposures++;
         } else {
-          seen.add(row.id);
+          seenExposures.add(row.id);
           items.push({ owner: g, kind: "exposure", position, row });
         }
       });
       rows.tracks.forEach((row, position) => {
-        if (seen.has(row.id)) result.duplicates++;
+        if (seenTracks.has(row.id)) result.duplicates++;
         else {
-          seen.add(row.id);
+          seenTracks.add(row.id);
           items.push({ owner: g, kind: "track", position, row });
         }
       });
