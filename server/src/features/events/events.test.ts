@@ -250,6 +250,19 @@ describe("POST /api/v1/events", () => {
     expect(await counts()).toEqual({ events: 1, exposures: 1 });
   });
 
+  it("refuses an admin token, as ?key= or in the header: SDK endpoints take SDK keys only", async () => {
+    const body = JSON.stringify({ events: [track()] });
+    const inQuery = await fetch(`${h.baseUrl}/api/v1/events?key=${encodeURIComponent(h.adminToken)}`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body,
+    });
+    expect(inQuery.status).toBe(403);
+    expect(((await inQuery.json()) as { error: { message: string } }).error.message).toMatch(/SDK key/);
+    expect((await post(null, { raw: body, key: h.adminToken })).status).toBe(403);
+    expect(await counts()).toEqual({ events: 0, exposures: 0 });
+  });
+
   it("answers CORS preflight so browsers can post with Authorization", async () => {
     const res = await fetch(`${h.baseUrl}/api/v1/events`, {
       method: "OPTIONS",
