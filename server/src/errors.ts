@@ -78,13 +78,55 @@ export function fieldError(path: string, message: string): AppError {
 }
 
 /** SQLSTATE of a PostgreSQL error, also when drizzle wrapped it (`cause`). */
-function postgresErrorCode(err: unknown): string | undefined {
+export function postgresErrorCode(err: unknown): string | undefined {
   for (let e = err, depth = 0; e && typeof e === "object" && depth < 3; depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/**
+ * Whose fault a failed statement is: `data` (SQLSTATE class 22 data exception, 23 integrity
+ * violation, 54 program limit: the same statement fails again with the same values),
+ * `outage` (no SQLSTATE, i.e. the connection failed; class 08 connection, 40 serialization or
+ * deadlock, 53 resources, 55P03 lock timeout, 57 shutdown/cancel, 58 system: retrying later
+ * may succeed) or `other` (a bug, e.g. class 42 or XX).
+ */
+export function storageErrorKind(err: unknown): "data" | "outage" | "other" {
+  const code = postgresErrorCode(err);
+  if (code === undefined) return "outage";
+  const cls = code.slice(0, 2);
+  if (cls === "22" || cls === "23" || cls === "54") return "data";
+  if (["08", "40", "53", "57", "58"].includes(cls) || code === "55P03") return "outage";
+  return "other";
+}
+
+/**
+ * What may be logged about an error: drizzle's query errors carry the SQL and every
+ * parameter (event data, unit ids) in `message`, and PostgreSQL messages quote values, so
+ * database errors are reduced to their SQLSTATE, constraint and table; others keep their
+ * name, message and stack.
+ */
+export function loggableError(err: unknown): Record<string, unknown> {
+  const code = postgresErrorCode(err);
+  const name = err instanceof Error ? err.name : typeof err;
+  if (code !== undefined || name === "DrizzleQueryError") {
+    let pg: { constraint?: unknown; table?: unknown } = {};
+    for (let e = err, depth = 0; e && typeof e === "object" && depth < 3; depth++) {
+      if ((e as { code?: unknown }).code === code) pg = e as typeof pg;
+      e = (e as { cause?: unknown }).cause;
+    }
+    return {
+      type: "DatabaseError",
+      sqlstate: code,
+      ...(typeof pg.constraint === "string" ? { constraint: pg.constraint } : {}),
+      ...(typeof pg.table === "string" ? { table: pg.table } : {}),
+    };
+  }
+  if (err instanceof Error) return { type: err.name, message: err.message, stack: err.stack };
+  return { type: name };
 }
 
 /** Shape of body-parser errors we translate (bad JSON, too large). */
@@ -98,7 +140,8 @@ interface HttpishError {
 
 /**
  * The one error middleware: AppError as-is, ZodError -> 400 naming the field,
- * body-parser errors -> 400/413, anything else -> 500 (logged, message hidden).
+ * body-parser errors -> 400/413, a value PostgreSQL refuses (SQLSTATE class 22) -> 400,
+ * anything else -> 500 (logged without SQL parameters, message hidden).
  */
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   let appError: AppError;
@@ -110,6 +153,9 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     appError = new AppError(409, "conflict", "already exists (created concurrently)");
   } else if (pgCode === "40001" || pgCode === "40P01") {
     appError = new AppError(409, "conflict", "conflicting concurrent change, retry the request");
+  } else if (pgCode?.startsWith("22")) {
+    // A value the database refuses (validation should have caught it): the client's data.
+    appError = new AppError(400, "bad_request", `a value could not be stored (SQLSTATE ${pgCode})`);
   } else {
     const e = (err ?? {}) as HttpishError;
     const status = e.status ?? e.statusCode;
@@ -120,7 +166,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     } else if (typeof status === "number" && status >= 400 && status < 500 && e.expose) {
       appError = new AppError(status, "bad_request", e.message ?? "bad request");
     } else {
-      req.log?.error({ err }, "unhandled error");
+      req.log?.error({ err: loggableError(err) }, "unhandled error");
       appError = new AppError(500, "internal", "internal server error");
     }
   }

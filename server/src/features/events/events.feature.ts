@@ -4,7 +4,7 @@ import type { Db } from "../../db.js";
 import type { AppMetrics } from "../../observability.js";
 import { insertIngestRows, loadExposableExperiments } from "./events.repo.js";
 import { createEventsRouter } from "./events.routes.js";
-import { GroupCommitWriter } from "./events.writer.js";
+import { GroupCommitWriter, type StoreError } from "./events.writer.js";
 import { ExperimentCatalog } from "./experiment-catalog.js";
 
 /** Dependencies of {@link createEventsFeature}. */
@@ -14,8 +14,11 @@ export interface EventsFeatureDeps {
   requireAdmin: RequestHandler;
   /** Prometheus counters (events ingested/rejected/duplicate). */
   metrics?: AppMetrics;
-  /** Called with the database error when an ingestion batch could not be committed. */
-  onStoreError?: (error: unknown) => void;
+  /**
+   * Called once per failed ingestion transaction with a {@link StoreError}: counts and
+   * SQLSTATE only, never event data or SQL parameters, so it is safe to log.
+   */
+  onStoreError?: (error: StoreError) => void;
   /** Concurrent ingestion transactions on PostgreSQL (default 4). */
   writerConcurrency?: number;
 }
@@ -42,6 +45,7 @@ export function createEventsFeature(deps: EventsFeatureDeps): EventsFeature {
     insert: (rows) => insertIngestRows(deps.db, rows),
     // PGlite has a single connection: one transaction at a time.
     concurrency: isPglite(deps.db) ? 1 : (deps.writerConcurrency ?? 4),
+    ...(deps.onStoreError ? { onError: deps.onStoreError } : {}),
   });
   const catalog = new ExperimentCatalog({ load: () => loadExposableExperiments(deps.db) });
   const router = createEventsRouter({
@@ -49,7 +53,6 @@ export function createEventsFeature(deps: EventsFeatureDeps): EventsFeature {
       writer,
       catalog,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
-      ...(deps.onStoreError ? { onStoreError: deps.onStoreError } : {}),
     },
     erase: { db: deps.db },
     requireSdkKey: deps.requireSdkKey,

@@ -1,5 +1,6 @@
 import { inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db.js";
+import { postgresErrorCode } from "../../errors.js";
 import { experiments } from "../experiments/experiments.table.js";
 import type { IngestRows } from "./events.writer.js";
 import type { ExperimentVariants } from "./experiment-catalog.js";
@@ -24,7 +25,8 @@ export async function insertIngestRows(
     try {
       return await insertOnce(db, rows);
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
+      // drizzle wraps the driver's error: the SQLSTATE is on `cause`.
+      const code = postgresErrorCode(error);
       if (attempt >= 3 || (code !== "40P01" && code !== "40001")) throw error;
     }
   }

@@ -9,7 +9,7 @@ import { type IngestDeps, ingestEvents } from "./events.service.js";
 export interface EventsRouterDeps {
   ingest: IngestDeps;
   erase: RetentionDeps;
-  /** Accepts a valid SDK key in `Authorization: Bearer <key>`, else 401. */
+  /** Accepts a valid key in `Authorization: Bearer <key>` (admin tokens are refused after it), else 401. */
   requireSdkKey: RequestHandler;
   /** Accepts a valid admin token, else 401. */
   requireAdmin: RequestHandler;
@@ -36,6 +36,17 @@ const keyFromQuery: RequestHandler = (req, _res, next) => {
   const key = req.query.key;
   if (!req.headers.authorization && typeof key === "string" && key.length > 0) {
     req.headers.authorization = `Bearer ${key}`;
+  }
+  next();
+};
+
+/**
+ * SDK endpoints take SDK keys only: an admin token (in the header, or in `?key=`, where it
+ * would end up in proxy logs and browser history) is refused.
+ */
+const sdkKeysOnly: RequestHandler = (_req, res, next) => {
+  if (actorOf(res).kind !== "sdk") {
+    throw new AppError(403, "forbidden", "this endpoint takes an SDK key, not an admin token");
   }
   next();
 };
@@ -74,9 +85,16 @@ const parseJsonBody: RequestHandler = (req, res, next) => {
 export function createEventsRouter(deps: EventsRouterDeps): Router {
   const router = Router();
   router.use("/api/v1/events", cors);
-  router.post("/api/v1/events", keyFromQuery, deps.requireSdkKey, parseJsonBody, async (req, res) => {
-    res.json(await ingestEvents(deps.ingest, req.body));
-  });
+  router.post(
+    "/api/v1/events",
+    keyFromQuery,
+    deps.requireSdkKey,
+    sdkKeysOnly,
+    parseJsonBody,
+    async (req, res) => {
+      res.json(await ingestEvents(deps.ingest, req.body));
+    },
+  );
   router.delete("/api/v1/units/:unitId", deps.requireAdmin, async (req, res) => {
     const params = unitIdParamsSchema.safeParse(req.params);
     if (!params.success) throw new AppError(400, "bad_request", "unitId must be 1 to 256 characters");

@@ -1,5 +1,6 @@
 import type { ExposureEvent, IngestEvent, IngestResponse, Json, TrackEvent } from "@splitlab/sdk/types";
 import { z } from "zod";
+import { textProblem } from "../../shared/schemas.js";
 
 /** Most events one request may carry. */
 export const MAX_EVENTS_PER_REQUEST = 1000;
@@ -9,17 +10,30 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_STRING_LENGTH = 256;
 /** Deepest accepted nesting of attributes/properties. */
 export const MAX_JSON_DEPTH = 8;
+/**
+ * Largest accepted `|value|` of a track event: above any monetary amount, and below 2^53 so
+ * integers stay exact. Sums of squares of any realistic number of such values stay far below
+ * the float8 limit (1.8e308), so one event can never overflow the results.
+ */
+export const MAX_ABS_VALUE = 1e15;
+/** Earliest accepted event timestamp. */
+export const MIN_TIMESTAMP = "2000-01-01T00:00:00Z";
+const MIN_TIMESTAMP_MS = Date.parse(MIN_TIMESTAMP);
+/** Largest accepted UTC offset of a timestamp, in hours (real zones span -12:00..+14:00). */
+export const MAX_OFFSET_HOURS = 14;
 
 /**
  * First problem found in a JSON object of attributes/properties, or null when it is fine:
- * keys and string values at most 256 characters, nesting at most 8 levels.
+ * keys and string values at most 256 characters of well-formed Unicode without NUL,
+ * nesting at most 8 levels.
  * The value comes from JSON.parse, so it holds only JSON types already.
  */
 export function findJsonProblem(value: unknown, path: string, depth = 0): string | null {
   if (typeof value === "string") {
-    return value.length > MAX_STRING_LENGTH
-      ? `${path}: string longer than ${MAX_STRING_LENGTH} characters`
-      : null;
+    if (value.length > MAX_STRING_LENGTH)
+      return `${path}: string longer than ${MAX_STRING_LENGTH} characters`;
+    const problem = textProblem(value);
+    return problem ? `${path}: string ${problem}` : null;
   }
   if (typeof value === "number") return Number.isFinite(value) ? null : `${path}: number is not finite`;
   if (value === null || typeof value !== "object") return null;
@@ -33,6 +47,8 @@ export function findJsonProblem(value: unknown, path: string, depth = 0): string
   }
   for (const key in value) {
     if (key.length > MAX_STRING_LENGTH) return `${path}: key longer than ${MAX_STRING_LENGTH} characters`;
+    const keyProblem = textProblem(key);
+    if (keyProblem) return `${path}: key ${keyProblem}`;
     const problem = findJsonProblem((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
     if (problem) return problem;
   }
@@ -52,11 +68,31 @@ function jsonObject(field: string) {
   );
 }
 
-const shortString = z.string().min(1).max(MAX_STRING_LENGTH);
+/** Why PostgreSQL would refuse a timestamp that passed the ISO-8601 check, or null. */
+function timestampProblem(iso: string): string | null {
+  const offset = /([+-])(\d{2}):?(\d{2})$/.exec(iso);
+  if (offset && (Number(offset[2]) > MAX_OFFSET_HOURS || Number(offset[3]) > 59)) {
+    return `UTC offset ${offset[0]} is outside -${MAX_OFFSET_HOURS}:00..+${MAX_OFFSET_HOURS}:00`;
+  }
+  if (!(Date.parse(iso) >= MIN_TIMESTAMP_MS)) return `before ${MIN_TIMESTAMP}`;
+  return null;
+}
+
+const shortString = z
+  .string()
+  .min(1)
+  .max(MAX_STRING_LENGTH)
+  .check((ctx) => {
+    const problem = textProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+  });
 const common = {
   id: z.guid(),
   unitId: shortString,
-  timestamp: z.iso.datetime({ offset: true }),
+  timestamp: z.iso.datetime({ offset: true }).check((ctx) => {
+    const problem = timestampProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+  }),
 };
 
 /** One exposure event of `POST /api/v1/events`. */
@@ -73,7 +109,11 @@ export const trackEventSchema = z.object({
   ...common,
   type: z.literal("track"),
   name: shortString,
-  value: z.number().optional(),
+  value: z
+    .number()
+    .min(-MAX_ABS_VALUE, `must be between -${MAX_ABS_VALUE} and ${MAX_ABS_VALUE}`)
+    .max(MAX_ABS_VALUE, `must be between -${MAX_ABS_VALUE} and ${MAX_ABS_VALUE}`)
+    .optional(),
   properties: jsonObject("properties").optional(),
 }) satisfies z.ZodType<TrackEvent>;
 

@@ -2,7 +2,13 @@ import type { IngestResponse } from "@splitlab/sdk/types";
 import { AppError } from "../../errors.js";
 import type { AppMetrics } from "../../observability.js";
 import { ingestEnvelopeSchema, ingestEventSchema } from "./events.schemas.js";
-import type { ExposureInsert, GroupCommitWriter, TrackInsert, WriteResult } from "./events.writer.js";
+import {
+  type ExposureInsert,
+  type GroupCommitWriter,
+  StoreError,
+  type TrackInsert,
+  type WriteResult,
+} from "./events.writer.js";
 import type { ExperimentCatalog } from "./experiment-catalog.js";
 
 /** Events may be stamped at most this far in the future (client clock skew). */
@@ -14,8 +20,6 @@ export interface IngestDeps {
   catalog: ExperimentCatalog;
   /** Prometheus counters (ingested/duplicate by type, rejected by reason class). */
   metrics?: Pick<AppMetrics, "eventsIngested" | "eventsRejected" | "eventsDuplicate">;
-  /** Called with the database error when a batch could not be committed. */
-  onStoreError?: (error: unknown) => void;
   now?: () => number;
 }
 
@@ -54,6 +58,7 @@ export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<Ing
   const exposures: ExposureInsert[] = [];
   const exposureIndex: number[] = [];
   const tracks: TrackInsert[] = [];
+  const trackIndex: number[] = [];
   const experimentKeys = new Set<string>();
   const rejectedBy = { invalid: 0, future_timestamp: 0, unknown_experiment: 0, unknown_variant: 0 };
 
@@ -85,6 +90,7 @@ export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<Ing
         attributes: jsonOrNull(event.attributes),
       });
     } else {
+      trackIndex.push(index);
       tracks.push({
         id,
         name: event.name,
@@ -97,9 +103,11 @@ export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<Ing
   }
 
   let keptExposures = exposures;
+  let keptExposureIndex = exposureIndex;
   if (exposures.length > 0) {
     const experiments = await deps.catalog.snapshot(experimentKeys);
     keptExposures = [];
+    keptExposureIndex = [];
     for (let i = 0; i < exposures.length; i++) {
       const row = exposures[i]!;
       const variants = experiments.get(row.experimentKey);
@@ -115,22 +123,34 @@ export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<Ing
           index: exposureIndex[i]!,
           reason: `variant: unknown variant "${row.variantKey}" of experiment "${row.experimentKey}"`,
         });
-      } else keptExposures.push(row);
+      } else {
+        keptExposures.push(row);
+        keptExposureIndex.push(exposureIndex[i]!);
+      }
     }
-    rejected.sort((a, b) => a.index - b.index);
   }
 
   let written: WriteResult;
   try {
     written = await deps.writer.write({ exposures: keptExposures, tracks });
   } catch (error) {
-    deps.onStoreError?.(error);
-    throw new AppError(
-      503,
-      "unavailable",
-      "events could not be stored; nothing was acknowledged, retry later",
-    );
+    if (error instanceof StoreError && error.kind === "outage") {
+      throw new AppError(
+        503,
+        "unavailable",
+        "the database is unavailable; events not acknowledged may not be stored, retry later (ids make retries safe)",
+      );
+    }
+    throw new AppError(500, "internal", "events could not be stored; retry later (ids make retries safe)");
   }
+  for (const r of written.rejected) {
+    rejectedBy.invalid++;
+    rejected.push({
+      index: (r.kind === "exposure" ? keptExposureIndex : trackIndex)[r.position]!,
+      reason: `the database refused a value of this event (SQLSTATE ${r.sqlstate})`,
+    });
+  }
+  rejected.sort((a, b) => a.index - b.index);
   const { accepted, duplicates } = written;
   const m = deps.metrics;
   if (m) {

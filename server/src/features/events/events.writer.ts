@@ -1,3 +1,5 @@
+import { postgresErrorCode, storageErrorKind } from "../../errors.js";
+
 /** An exposure row ready for insertion (JSON columns already serialized). */
 export interface ExposureInsert {
   id: string;
@@ -25,6 +27,15 @@ export interface IngestRows {
   tracks: TrackInsert[];
 }
 
+/** A row the database refused for its own values (found by splitting a failed transaction). */
+export interface RowRejection {
+  kind: "exposure" | "track";
+  /** Index into the request's `rows.exposures` / `rows.tracks`. */
+  position: number;
+  /** SQLSTATE of the refusal, e.g. "22P05". */
+  sqlstate: string;
+}
+
 /** Per-request outcome once its rows are committed. */
 export interface WriteResult {
   accepted: number;
@@ -32,6 +43,8 @@ export interface WriteResult {
   /** Of `accepted`/`duplicates`, how many were exposures. */
   acceptedExposures: number;
   duplicateExposures: number;
+  /** Rows the database refused (data errors); the request's other rows are committed. */
+  rejected: RowRejection[];
 }
 
 /**
@@ -40,6 +53,21 @@ export interface WriteResult {
  */
 export type InsertRows = (rows: IngestRows) => Promise<{ exposureIds: string[]; eventIds: string[] }>;
 
+/**
+ * A failed transaction as the writer reports it: counts and SQLSTATE only, never the SQL, its
+ * parameters or the database's message (which can quote event data).
+ */
+export class StoreError extends Error {
+  constructor(
+    readonly kind: "data" | "outage" | "other",
+    readonly sqlstate: string | undefined,
+    readonly rows: number,
+  ) {
+    super(`inserting ${rows} rows failed (${kind}, SQLSTATE ${sqlstate ?? "none: no database answer"})`);
+    this.name = "StoreError";
+  }
+}
+
 /** Options of {@link GroupCommitWriter}. */
 export interface GroupCommitWriterOptions {
   insert: InsertRows;
@@ -47,6 +75,8 @@ export interface GroupCommitWriterOptions {
   concurrency: number;
   /** A transaction takes whole requests until it holds at least this many rows. */
   maxRowsPerTransaction?: number;
+  /** Called once per failed transaction, with counts and SQLSTATE only (safe to log). */
+  onError?: (error: StoreError) => void;
 }
 
 interface Pending {
@@ -56,14 +86,29 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** One row of a group with the request that owns it and its position in that request. */
+interface Item {
+  owner: number;
+  kind: "exposure" | "track";
+  position: number;
+  row: ExposureInsert | TrackInsert;
+}
+
 /**
  * Group commit: rows of concurrent requests are written together in one transaction, so
  * one WAL flush acknowledges many requests. Each request's promise resolves with its own
- * accepted/duplicate counts only after the transaction that holds its rows has committed,
- * and rejects when that transaction fails (nothing is acknowledged unless stored).
+ * accepted/duplicate counts only after the transaction that holds its rows has committed.
  *
- * A repeated id (inside one request, across requests of one transaction, or already
- * stored) is counted as a duplicate of the later request and is never a second row.
+ * When a transaction fails because of the data (SQLSTATE class 22/23/54, see
+ * `storageErrorKind`), the group is split in two (between requests first, then inside the
+ * request) and each half is retried, so clean requests commit and only the refused rows are
+ * reported in `rejected`. Any other failure rejects every request in the transaction with a
+ * {@link StoreError} (nothing is acknowledged unless stored; retries are safe, ids dedupe).
+ *
+ * An id is unique per kind: a repeated exposure id (inside one request, across requests of
+ * one transaction, or already stored) is counted as a duplicate of the later request and is
+ * never a second row; the same for track event ids. An exposure and a track event that
+ * share an id are two rows (two tables), whether they come in one request or in two.
  *
  * @example
  * const writer = new GroupCommitWriter({ insert: (rows) => insertIngestRows(db, rows), concurrency: 4 });
@@ -73,6 +118,7 @@ export class GroupCommitWriter {
   readonly #insert: InsertRows;
   readonly #concurrency: number;
   readonly #maxRows: number;
+  readonly #onError: ((error: StoreError) => void) | undefined;
   readonly #queue: Pending[] = [];
   #inFlight = 0;
   #idleWaiters: (() => void)[] = [];
@@ -81,6 +127,7 @@ export class GroupCommitWriter {
     this.#insert = options.insert;
     this.#concurrency = Math.max(1, options.concurrency);
     this.#maxRows = options.maxRowsPerTransaction ?? 4000;
+    this.#onError = options.onError;
   }
 
   /** Queues one request's rows; resolves after they are committed. */
@@ -128,67 +175,99 @@ export class GroupCommitWriter {
 
   async #flush(group: Pending[]): Promise<void> {
     // Drop repeated ids before the database sees them; remember who owns each kept row.
-    const seen = new Set<string>();
-    const exposures: ExposureInsert[] = [];
-    const tracks: TrackInsert[] = [];
-    const exposureOwner: number[] = [];
-    const trackOwner: number[] = [];
+    const seenExposures = new Set<string>();
+    const seenTracks = new Set<string>();
+    const items: Item[] = [];
     const results: WriteResult[] = group.map(emptyResult);
     for (let g = 0; g < group.length; g++) {
       const { rows } = group[g]!;
       const result = results[g]!;
-      for (const row of rows.exposures) {
-        if (seen.has(row.id)) {
+      rows.exposures.forEach((row, position) => {
+        if (seenExposures.has(row.id)) {
           result.duplicates++;
           result.duplicateExposures++;
         } else {
-          seen.add(row.id);
-          exposures.push(row);
-          exposureOwner.push(g);
+          seenExposures.add(row.id);
+          items.push({ owner: g, kind: "exposure", position, row });
         }
-      }
-      for (const row of rows.tracks) {
-        if (seen.has(row.id)) result.duplicates++;
+      });
+      rows.tracks.forEach((row, position) => {
+        if (seenTracks.has(row.id)) result.duplicates++;
         else {
-          seen.add(row.id);
-          tracks.push(row);
-          trackOwner.push(g);
+          seenTracks.add(row.id);
+          items.push({ owner: g, kind: "track", position, row });
         }
-      }
+      });
+    }
+    const failed = new Map<number, StoreError>();
+    await this.#commit(items, results, failed);
+    for (let g = 0; g < group.length; g++) {
+      const error = failed.get(g);
+      if (error) group[g]!.reject(error);
+      else group[g]!.resolve(results[g]!);
+    }
+  }
+
+  /** Inserts `items` in one transaction; on a data error splits them and recurses. */
+  async #commit(items: Item[], results: WriteResult[], failed: Map<number, StoreError>): Promise<void> {
+    if (items.length === 0) return;
+    const exposures: ExposureInsert[] = [];
+    const tracks: TrackInsert[] = [];
+    for (const item of items) {
+      if (item.kind === "exposure") exposures.push(item.row as ExposureInsert);
+      else tracks.push(item.row as TrackInsert);
     }
     let inserted: { exposureIds: string[]; eventIds: string[] };
     try {
       inserted = await this.#insert({ exposures, tracks });
-    } catch (error) {
-      for (const p of group) p.reject(error);
+    } catch (cause) {
+      const error = new StoreError(storageErrorKind(cause), postgresErrorCode(cause), items.length);
+      this.#onError?.(error);
+      if (error.kind !== "data") {
+        for (const item of items) if (!failed.has(item.owner)) failed.set(item.owner, error);
+        return;
+      }
+      if (items.length === 1) {
+        const { owner, kind, position } = items[0]!;
+        results[owner]!.rejected.push({ kind, position, sqlstate: error.sqlstate ?? "" });
+        return;
+      }
+      const at = splitPoint(items);
+      await this.#commit(items.slice(0, at), results, failed);
+      await this.#commit(items.slice(at), results, failed);
       return;
     }
-    attribute(exposures, exposureOwner, inserted.exposureIds, results, true);
-    attribute(tracks, trackOwner, inserted.eventIds, results, false);
-    for (let g = 0; g < group.length; g++) group[g]!.resolve(results[g]!);
+    const insertedExposures = new Set(inserted.exposureIds);
+    const insertedTracks = new Set(inserted.eventIds);
+    for (const item of items) {
+      const result = results[item.owner]!;
+      const exposure = item.kind === "exposure";
+      if ((exposure ? insertedExposures : insertedTracks).has(item.row.id)) {
+        result.accepted++;
+        if (exposure) result.acceptedExposures++;
+      } else {
+        result.duplicates++;
+        if (exposure) result.duplicateExposures++;
+      }
+    }
   }
+}
+
+/**
+ * Where to split a failed group: at the request boundary nearest the middle when the items
+ * belong to several requests (clean requests then commit together), else in the middle.
+ */
+function splitPoint(items: Item[]): number {
+  const mid = items.length >> 1;
+  let best = -1;
+  for (let i = 1; i < items.length; i++) {
+    if (items[i]!.owner !== items[i - 1]!.owner && (best < 0 || Math.abs(i - mid) < Math.abs(best - mid))) {
+      best = i;
+    }
+  }
+  return best > 0 ? best : mid;
 }
 
 function emptyResult(): WriteResult {
-  return { accepted: 0, duplicates: 0, acceptedExposures: 0, duplicateExposures: 0 };
-}
-
-function attribute(
-  rows: { id: string }[],
-  owner: number[],
-  insertedIds: string[],
-  results: WriteResult[],
-  exposures: boolean,
-): void {
-  const inserted = insertedIds.length === rows.length ? null : new Set(insertedIds);
-  for (let i = 0; i < rows.length; i++) {
-    const result = results[owner[i]!]!;
-    if (!inserted || inserted.has(rows[i]!.id)) {
-      result.accepted++;
-      if (exposures) result.acceptedExposures++;
-    } else {
-      result.duplicates++;
-      if (exposures) result.duplicateExposures++;
-    }
-  }
+  return { accepted: 0, duplicates: 0, acceptedExposures: 0, duplicateExposures: 0, rejected: [] };
 }

@@ -16,7 +16,8 @@ export interface ExperimentCatalogOptions {
  * Cached lookup of experiment keys -> variant keys used to validate exposures without a
  * query per event. A key that is not in the cache reloads it (at most once per
  * `missReloadMs`), so an experiment started a moment ago is accepted right away;
- * concurrent reloads share one query.
+ * concurrent reloads share one query. A load that was in flight when {@link invalidate} was
+ * called is stale: it never installs its map, and later callers wait for a fresh load.
  */
 export class ExperimentCatalog {
   readonly #load: () => Promise<ExperimentVariants>;
@@ -26,6 +27,8 @@ export class ExperimentCatalog {
   #map: ExperimentVariants | null = null;
   #loadedAt = 0;
   #loading: Promise<ExperimentVariants> | null = null;
+  /** Bumped by {@link invalidate}: a load started before it must not install its map. */
+  #generation = 0;
 
   constructor(options: ExperimentCatalogOptions) {
     this.#load = options.load;
@@ -55,20 +58,26 @@ export class ExperimentCatalog {
 
   /** Forgets the cached map (call after an experiment changes state). */
   invalidate(): void {
+    this.#generation++;
     this.#map = null;
+    this.#loading = null;
   }
 
   #reload(): Promise<ExperimentVariants> {
     if (!this.#loading) {
-      this.#loading = this.#load()
+      const generation = this.#generation;
+      const loading = this.#load()
         .then((map) => {
-          this.#map = map;
-          this.#loadedAt = this.#now();
+          if (generation === this.#generation) {
+            this.#map = map;
+            this.#loadedAt = this.#now();
+          }
           return map;
         })
         .finally(() => {
-          this.#loading = null;
+          if (this.#loading === loading) this.#loading = null;
         });
+      this.#loading = loading;
     }
     return this.#loading;
   }
