@@ -33,9 +33,7 @@ describe("operations", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/plain");
     const text = res.body as string;
-    expect(text).toMatch(
-      /http_requests_total\{method="GET",route="\/api\/v1\/experiments\/",status="200"\} 1/,
-    );
+    expect(text).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/experiments",status="200"\} 1/);
     expect(text).toContain("http_request_duration_seconds_bucket{");
     expect(text).toContain('events_rejected_total{reason="unknown_experiment"} 1');
     expect(text).toContain("# TYPE events_ingested_total counter");
