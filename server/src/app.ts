@@ -6,16 +6,17 @@ import { type Logger, pino } from "pino";
 import { pinoHttp } from "pino-http";
 import { type Db, pingDatabase } from "./db.js";
 import { AppError, errorHandler } from "./errors.js";
-import { createAuditRouter } from "./features/audit/audit.routes.js";
+import { auditRoutes } from "./features/audit/audit.routes.js";
 import { createEventsFeature } from "./features/events/events.feature.js";
-import { createExperimentsRouter } from "./features/experiments/experiments.routes.js";
+import { experimentsRoutes } from "./features/experiments/experiments.routes.js";
 import { type Auth, createAuth } from "./features/keys/keys.auth.js";
-import { createKeysRouter } from "./features/keys/keys.routes.js";
-import { createLayersRouter } from "./features/layers/layers.routes.js";
-import { createMetricsRouter } from "./features/metrics/metrics.routes.js";
-import { createResultsRouter } from "./features/results/results.routes.js";
-import { createSdkConfigRouter } from "./features/sdk-config/sdk-config.routes.js";
+import { keysRoutes } from "./features/keys/keys.routes.js";
+import { layersRoutes } from "./features/layers/layers.routes.js";
+import { metricsRoutes } from "./features/metrics/metrics.routes.js";
+import { resultsRoutes } from "./features/results/results.routes.js";
+import { createSdkConfigRouter, sdkConfigRoutes } from "./features/sdk-config/sdk-config.routes.js";
 import { SdkConfigCache } from "./features/sdk-config/sdk-config.service.js";
+import { mountRoutes } from "./http/route.js";
 import { type AppMetrics, createMetrics, requestMetrics } from "./observability.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { CONTENT_SECURITY_POLICY, DEFAULT_CLIENT_DIST, serveClient } from "./static-client.js";
@@ -105,11 +106,6 @@ export function createApp(deps: AppDeps): AppInstance {
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  const openApi = buildOpenApiDocument();
-  app.get("/api/openapi.json", (_req, res) => {
-    res.json(openApi);
-  });
-
   const json = express.json({ limit: "1mb" });
   const requireJson: RequestHandler = (req, _res, next) => {
     const hasBody = req.headers["content-length"] !== "0" && req.headers["content-length"] !== undefined;
@@ -133,18 +129,24 @@ export function createApp(deps: AppDeps): AppInstance {
   };
 
   const db = deps.db;
-  app.use(
-    "/api/v1/experiments",
-    requireJson,
-    json,
-    createExperimentsRouter({ db, auth, onChange: onExperimentsChanged }),
-  );
-  app.use("/api/v1/experiments", createResultsRouter({ db, auth }));
-  app.use("/api/v1/metrics", requireJson, json, createMetricsRouter({ db, auth }));
-  app.use("/api/v1/layers", requireJson, json, createLayersRouter({ db, auth }));
-  app.use("/api/v1/keys", requireJson, json, createKeysRouter({ db, auth }));
-  app.use("/api/v1/audit", createAuditRouter({ db, auth }));
-  app.use("/api/v1/sdk", createSdkConfigRouter({ auth, cache: sdkConfig }));
+  // Every API operation is a route definition: express mounts it and the OpenAPI document
+  // describes it, from the same object.
+  const managementRoutes = [
+    ...experimentsRoutes({ db, onChange: onExperimentsChanged }),
+    ...resultsRoutes({ db }),
+    ...metricsRoutes({ db }),
+    ...layersRoutes({ db }),
+    ...keysRoutes({ db, auth }),
+    ...auditRoutes({ db }),
+  ];
+  const sdkRoutes = sdkConfigRoutes({ cache: sdkConfig });
+  const openApi = buildOpenApiDocument([...managementRoutes, ...sdkRoutes, ...events.routes]);
+  app.get("/api/openapi.json", (_req, res) => {
+    res.json(openApi);
+  });
+  app.use(["/api/v1/experiments", "/api/v1/metrics", "/api/v1/layers", "/api/v1/keys"], requireJson, json);
+  app.use(mountRoutes(managementRoutes, auth));
+  app.use(createSdkConfigRouter(sdkRoutes, auth));
   // Ingestion parses its own bodies (JSON or sendBeacon text/plain, 1 MB, 1000 events).
   app.use(events.router);
 

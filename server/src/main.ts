@@ -6,7 +6,9 @@ import { startServer } from "./server.js";
 // relative paths (DATA_DIR=./data, CLIENT_DIST) resolve from there, e.g. the repository root.
 if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 const config = parseConfig(process.env);
-const running = await startServer(config);
+// Handlers first: a SIGTERM that arrives while the server is still starting (right after the
+// "listening" line) waits for the start, then shuts down cleanly.
+const running = startServer(config);
 
 /** Lifecycle lines in the same JSON shape as the pino log, so stdout stays one record per line. */
 const logLine = (level: number, msg: string) =>
@@ -19,7 +21,7 @@ const shutdown = (signal: string) => {
   logLine(30, `${signal}: shutting down (finishing in-flight requests)`);
   // Force exit if something hangs.
   setTimeout(() => process.exit(1), 15_000).unref();
-  running.stop().then(
+  running.then((server) => server.stop()).then(
     () => process.exit(0),
     (error: unknown) => {
       logLine(50, `shutdown failed: ${String(error)}`);
@@ -29,3 +31,4 @@ const shutdown = (signal: string) => {
 };
 process.on("SIGINT", () => shutdown("SIGINT"));
 process.on("SIGTERM", () => shutdown("SIGTERM"));
+await running;

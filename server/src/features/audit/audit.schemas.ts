@@ -21,3 +21,11 @@ export const auditEntryResponse = z
     after: z.unknown(),
   })
   .meta({ id: "AuditEntry" });
+
+/** Answer of `GET /api/v1/audit`. */
+export const auditPageResponse = z
+  .object({
+    entries: z.array(auditEntryResponse),
+    nextBefore: z.number().int().nullable().describe("pass as `before` for the next page; null on the last"),
+  })
+  .meta({ id: "AuditPage" });

@@ -1,9 +1,10 @@
 import { PGlite } from "@electric-sql/pglite";
 import type { RequestHandler, Router } from "express";
 import type { Db } from "../../db.js";
+import type { RouteDefinition } from "../../http/route.js";
 import type { AppMetrics } from "../../observability.js";
 import { insertIngestRows, loadExposableExperiments } from "./events.repo.js";
-import { createEventsRouter } from "./events.routes.js";
+import { createEventsRouter, eventsRoutes } from "./events.routes.js";
 import { GroupCommitWriter, type StoreError } from "./events.writer.js";
 import { ExperimentCatalog } from "./experiment-catalog.js";
 
@@ -26,6 +27,8 @@ export interface EventsFeatureDeps {
 /** The wired ingestion feature: mount `router`, call `drain()` on shutdown. */
 export interface EventsFeature {
   router: Router;
+  /** The route definitions mounted on `router` (for the OpenAPI document). */
+  routes: RouteDefinition[];
   writer: GroupCommitWriter;
   catalog: ExperimentCatalog;
   /** Resolves once every accepted request's rows are committed (or failed). */
@@ -48,7 +51,7 @@ export function createEventsFeature(deps: EventsFeatureDeps): EventsFeature {
     ...(deps.onStoreError ? { onError: deps.onStoreError } : {}),
   });
   const catalog = new ExperimentCatalog({ load: () => loadExposableExperiments(deps.db) });
-  const router = createEventsRouter({
+  const routerDeps = {
     ingest: {
       writer,
       catalog,
@@ -57,8 +60,10 @@ export function createEventsFeature(deps: EventsFeatureDeps): EventsFeature {
     erase: { db: deps.db },
     requireSdkKey: deps.requireSdkKey,
     requireAdmin: deps.requireAdmin,
-  });
-  return { router, writer, catalog, drain: () => writer.drain() };
+  };
+  const routes = eventsRoutes(routerDeps);
+  const router = createEventsRouter(routerDeps, routes);
+  return { router, routes, writer, catalog, drain: () => writer.drain() };
 }
 
 function isPglite(db: Db): boolean {

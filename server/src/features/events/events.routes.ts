@@ -1,8 +1,15 @@
 import express, { type RequestHandler, Router } from "express";
 import { AppError } from "../../errors.js";
+import { defineRoute, mountRoutes, type RouteDefinition } from "../../http/route.js";
 import { actorOf } from "../keys/keys.auth.js";
 import { eraseUnit, type RetentionDeps } from "./events.retention.js";
-import { MAX_BODY_BYTES, unitIdParamsSchema } from "./events.schemas.js";
+import {
+  eraseUnitResponseSchema,
+  ingestEnvelopeSchema,
+  ingestResponseSchema,
+  MAX_BODY_BYTES,
+  unitIdParamsSchema,
+} from "./events.schemas.js";
 import { type IngestDeps, ingestEvents } from "./events.service.js";
 
 /** Dependencies of {@link createEventsRouter}. */
@@ -79,26 +86,51 @@ const parseJsonBody: RequestHandler = (req, res, next) => {
 };
 
 /**
- * `POST /api/v1/events` (SDK key; CORS; sendBeacon with `?key=`) and
- * `DELETE /api/v1/units/:unitId` (admin). Mount at the app root.
+ * `POST /api/v1/events` (SDK key; sendBeacon with `?key=`) and
+ * `DELETE /api/v1/units/:unitId` (admin).
  */
-export function createEventsRouter(deps: EventsRouterDeps): Router {
+export function eventsRoutes(deps: Pick<EventsRouterDeps, "ingest" | "erase">): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: "post",
+      path: "/api/v1/events",
+      operationId: "ingestEvents",
+      tag: "Events",
+      summary: "Ingest exposures and track events",
+      description:
+        "At most 1000 events and 1 MB per request. Each event is checked on its own: a bad one is listed in `rejected` with its index and the rest are stored. Answered after the commit; ids make retries idempotent (`duplicates`). `navigator.sendBeacon` may send `text/plain` with the SDK key as `?key=`. CORS allows any origin.",
+      access: "sdk",
+      before: [keyFromQuery],
+      // An admin token passes requireSdkKey but is refused here (SDK endpoints take SDK keys only).
+      after: [sdkKeysOnly, parseJsonBody],
+      documentedOnly: { body: ingestEnvelopeSchema, bodyContentTypes: ["application/json", "text/plain"] },
+      success: { status: 200, description: "stored (after commit)", schema: ingestResponseSchema },
+      errors: [400, 401, 403, 413],
+      handler: (_input, { req }) => ingestEvents(deps.ingest, req.body),
+    }),
+    defineRoute({
+      method: "delete",
+      path: "/api/v1/units/:unitId",
+      operationId: "eraseUnit",
+      tag: "Privacy",
+      summary: "Erase every exposure and event of one unit",
+      description: "For privacy requests; recorded in the audit log.",
+      access: "admin",
+      documentedOnly: { params: unitIdParamsSchema },
+      success: { status: 200, description: "what was erased", schema: eraseUnitResponseSchema },
+      errors: [400, 401, 403],
+      handler: async (_input, { req, res }) => {
+        const params = unitIdParamsSchema.safeParse(req.params);
+        if (!params.success) throw new AppError(400, "bad_request", "unitId must be 1 to 256 characters");
+        return eraseUnit(deps.erase, params.data.unitId, actorOf(res).label);
+      },
+    }),
+  ];
+}
+
+/** The events router (CORS on `/api/v1/events`, then {@link eventsRoutes}). Mount at the app root. */
+export function createEventsRouter(deps: EventsRouterDeps, routes = eventsRoutes(deps)): Router {
   const router = Router();
   router.use("/api/v1/events", cors);
-  router.post(
-    "/api/v1/events",
-    keyFromQuery,
-    deps.requireSdkKey,
-    sdkKeysOnly,
-    parseJsonBody,
-    async (req, res) => {
-      res.json(await ingestEvents(deps.ingest, req.body));
-    },
-  );
-  router.delete("/api/v1/units/:unitId", deps.requireAdmin, async (req, res) => {
-    const params = unitIdParamsSchema.safeParse(req.params);
-    if (!params.success) throw new AppError(400, "bad_request", "unitId must be 1 to 256 characters");
-    res.json(await eraseUnit(deps.erase, params.data.unitId, actorOf(res).label));
-  });
-  return router;
+  return mountRoutes(routes, deps, router);
 }

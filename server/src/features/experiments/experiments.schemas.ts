@@ -186,3 +186,8 @@ export const experimentResponse = z
   .meta({ id: "Experiment" });
 /** An experiment as the API returns it. */
 export type ExperimentResponse = z.infer<typeof experimentResponse>;
+
+/** Answer of `GET /api/v1/experiments`. */
+export const experimentListResponse = z
+  .object({ experiments: z.array(experimentResponse) })
+  .meta({ id: "ExperimentList" });

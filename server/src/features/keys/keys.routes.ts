@@ -1,32 +1,79 @@
-import { Router } from "express";
 import type { Db } from "../../db.js";
-import { parseInput } from "../../validate.js";
+import { defineRoute, type RouteDefinition } from "../../http/route.js";
 import { type Auth, actorOf } from "./keys.auth.js";
-import { createKeyRequest, keyIdParams } from "./keys.schemas.js";
+import {
+  createdKeyResponse,
+  createKeyRequest,
+  keyIdParams,
+  keyListResponse,
+  keyResponse,
+} from "./keys.schemas.js";
 import { createKey, listAllKeys, revokeKeyById } from "./keys.service.js";
 
+const tag = "Keys";
+const base = "/api/v1/keys";
+
 /** `/api/v1/keys`: create (token shown once), list, revoke. Admin only. */
-export function createKeysRouter(deps: { db: Db; auth: Auth }): Router {
-  const router = Router();
-  router.use(deps.auth.requireAdmin);
-  router.get("/", async (_req, res) => {
-    res.json({ keys: await listAllKeys(deps.db) });
-  });
-  router.post("/", async (req, res) => {
-    const input = parseInput(createKeyRequest, req.body, "body");
-    res.status(201).json(await createKey(deps.db, actorOf(res), input));
-  });
-  router.post("/:id/revoke", async (req, res) => {
-    const { id } = parseInput(keyIdParams, req.params, "params");
+export function keysRoutes(deps: { db: Db; auth: Pick<Auth, "invalidate"> }): RouteDefinition[] {
+  const revoke = async (id: string, res: Parameters<typeof actorOf>[0]) => {
     const key = await revokeKeyById(deps.db, actorOf(res), id);
     deps.auth.invalidate();
-    res.json(key);
-  });
-  router.delete("/:id", async (req, res) => {
-    const { id } = parseInput(keyIdParams, req.params, "params");
-    const key = await revokeKeyById(deps.db, actorOf(res), id);
-    deps.auth.invalidate();
-    res.json(key);
-  });
-  return router;
+    return key;
+  };
+  return [
+    defineRoute({
+      method: "get",
+      path: base,
+      operationId: "listKeys",
+      tag,
+      summary: "List SDK keys and admin tokens (never the tokens themselves)",
+      access: "admin",
+      success: { status: 200, description: "the keys", schema: keyListResponse },
+      errors: [401, 403],
+      handler: async () => ({ keys: await listAllKeys(deps.db) }),
+    }),
+    defineRoute({
+      method: "post",
+      path: base,
+      operationId: "createKey",
+      tag,
+      summary: "Create an SDK key (per environment) or an admin token",
+      description: "The token is in this answer only; it is stored as a sha-256 hash.",
+      access: "admin",
+      request: { body: createKeyRequest },
+      success: {
+        status: 201,
+        description: "the key with its token (shown once)",
+        schema: createdKeyResponse,
+      },
+      errors: [400, 401, 403, 415],
+      handler: ({ body }, { res }) => createKey(deps.db, actorOf(res), body),
+    }),
+    defineRoute({
+      method: "post",
+      path: `${base}/:id/revoke`,
+      operationId: "revokeKey",
+      tag,
+      summary: "Revoke a key",
+      description: "The key stops working at once. Same as `DELETE /api/v1/keys/{id}`.",
+      access: "admin",
+      request: { params: keyIdParams },
+      success: { status: 200, description: "the revoked key", schema: keyResponse },
+      errors: [400, 401, 403, 404],
+      handler: ({ params }, { res }) => revoke(params.id, res),
+    }),
+    defineRoute({
+      method: "delete",
+      path: `${base}/:id`,
+      operationId: "deleteKey",
+      tag,
+      summary: "Revoke a key (DELETE form)",
+      description: "Same as `POST /api/v1/keys/{id}/revoke`; the row stays for the audit log.",
+      access: "admin",
+      request: { params: keyIdParams },
+      success: { status: 200, description: "the revoked key", schema: keyResponse },
+      errors: [400, 401, 403, 404],
+      handler: ({ params }, { res }) => revoke(params.id, res),
+    }),
+  ];
 }

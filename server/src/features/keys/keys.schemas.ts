@@ -37,3 +37,6 @@ export const createdKeyResponse = keyResponse
 
 /** Path params of `/api/v1/keys/:id`. */
 export const keyIdParams = z.object({ id: z.string().min(1).max(64) });
+
+/** Answer of `GET /api/v1/keys`. */
+export const keyListResponse = z.object({ keys: z.array(keyResponse) }).meta({ id: "ApiKeyList" });

@@ -34,3 +34,6 @@ export const layerResponse = z
   .meta({ id: "Layer" });
 /** A layer as the API returns it. */
 export type LayerResponse = z.infer<typeof layerResponse>;
+
+/** Answer of `GET /api/v1/layers`. */
+export const layerListResponse = z.object({ layers: z.array(layerResponse) }).meta({ id: "LayerList" });

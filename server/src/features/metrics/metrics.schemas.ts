@@ -77,3 +77,6 @@ export const metricResponse = z
   .meta({ id: "Metric" });
 /** A metric as the API returns it. */
 export type MetricResponse = z.infer<typeof metricResponse>;
+
+/** Answer of `GET /api/v1/metrics`. */
+export const metricListResponse = z.object({ metrics: z.array(metricResponse) }).meta({ id: "MetricList" });

@@ -1,17 +1,24 @@
-import { Router } from "express";
+import { defineRoute, type RouteDefinition } from "../../http/route.js";
 import { keyParams } from "../../shared/schemas.js";
-import { parseInput } from "../../validate.js";
-import type { Auth } from "../keys/keys.auth.js";
-import { resultsQuery } from "./results.schemas.js";
+import { resultsQuery, resultsReportResponse } from "./results.schemas.js";
 import { computeResults, type ResultsDeps } from "./results.service.js";
 
-/** `GET /api/v1/experiments/:key/results` (admin): the results report. Mount at `/api/v1/experiments`. */
-export function createResultsRouter(deps: ResultsDeps & { auth: Auth }): Router {
-  const router = Router();
-  router.get("/:key/results", deps.auth.requireAdmin, async (req, res) => {
-    const { key } = parseInput(keyParams, req.params, "params");
-    const query = parseInput(resultsQuery, req.query, "query");
-    res.json(await computeResults(deps, key, query));
-  });
-  return router;
+/** `GET /api/v1/experiments/:key/results` (admin): the results report. */
+export function resultsRoutes(deps: ResultsDeps): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/api/v1/experiments/:key/results",
+      operationId: "getResults",
+      tag: "Results",
+      summary: "Significance report of an experiment",
+      description:
+        "SRM, per-metric lifts with confidence intervals, p-values, sequential results, decision and power (docs/results.md).",
+      access: "admin",
+      request: { params: keyParams, query: resultsQuery },
+      success: { status: 200, description: "the report", schema: resultsReportResponse },
+      errors: [400, 401, 403, 404],
+      handler: async ({ params, query }) => ({ ...(await computeResults(deps, params.key, query)) }),
+    }),
+  ];
 }

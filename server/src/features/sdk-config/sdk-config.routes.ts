@@ -1,5 +1,12 @@
 import { type RequestHandler, Router } from "express";
-import type { Auth } from "../keys/keys.auth.js";
+import {
+  type AccessGuards,
+  defineRoute,
+  mountRoutes,
+  type RouteDefinition,
+  responded,
+} from "../../http/route.js";
+import { sdkConfigResponse } from "./sdk-config.schemas.js";
 import { ifNoneMatchHits, type SdkConfigCache } from "./sdk-config.service.js";
 
 /** Browsers fetch the config cross-origin with an Authorization header. */
@@ -16,19 +23,43 @@ const cors: RequestHandler = (req, res, next) => {
   next();
 };
 
+const etagHeader = {
+  ETag: { description: "strong ETag of the config", schema: { type: "string" as const } },
+};
+
 /** `GET /api/v1/sdk/config` (SDK key): running experiments, strong ETag, 304 on If-None-Match. */
-export function createSdkConfigRouter(deps: { auth: Auth; cache: SdkConfigCache }): Router {
+export function sdkConfigRoutes(deps: { cache: SdkConfigCache }): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/api/v1/sdk/config",
+      operationId: "getSdkConfig",
+      tag: "SDK",
+      summary: "Running experiments for the SDK",
+      description:
+        "Answers with a strong ETag and `Cache-Control: no-cache`; `If-None-Match` with the current ETag gets 304. CORS allows any origin.",
+      access: "sdk",
+      success: { status: 200, description: "the config", schema: sdkConfigResponse, headers: etagHeader },
+      otherResponses: { 304: { description: "not modified (the ETag matched)", headers: etagHeader } },
+      errors: [401],
+      handler: async (_input, { req, res }) => {
+        const config = await deps.cache.get();
+        res.setHeader("ETag", config.etag);
+        res.setHeader("Cache-Control", "no-cache");
+        if (ifNoneMatchHits(req.headers["if-none-match"], config.etag)) {
+          res.status(304).end();
+          return responded;
+        }
+        res.type("application/json").send(config.body);
+        return responded;
+      },
+    }),
+  ];
+}
+
+/** The SDK config router: CORS (with preflight) on `/api/v1/sdk/config`, then its routes. */
+export function createSdkConfigRouter(routes: readonly RouteDefinition[], guards: AccessGuards): Router {
   const router = Router();
-  router.use("/config", cors);
-  router.get("/config", deps.auth.requireSdkKey, async (req, res) => {
-    const config = await deps.cache.get();
-    res.setHeader("ETag", config.etag);
-    res.setHeader("Cache-Control", "no-cache");
-    if (ifNoneMatchHits(req.headers["if-none-match"], config.etag)) {
-      res.status(304).end();
-      return;
-    }
-    res.type("application/json").send(config.body);
-  });
-  return router;
+  router.use("/api/v1/sdk/config", cors);
+  return mountRoutes(routes, guards, router);
 }
