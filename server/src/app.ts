@@ -13,6 +13,7 @@ import { type Auth, createAuth } from "./features/keys/keys.auth.js";
 import { createKeysRouter } from "./features/keys/keys.routes.js";
 import { createLayersRouter } from "./features/layers/layers.routes.js";
 import { createMetricsRouter } from "./features/metrics/metrics.routes.js";
+import { ResultsRefresher } from "./features/results/results.refresher.js";
 import { createResultsRouter } from "./features/results/results.routes.js";
 import { createSdkConfigRouter } from "./features/sdk-config/sdk-config.routes.js";
 import { SdkConfigCache } from "./features/sdk-config/sdk-config.service.js";
@@ -40,6 +41,8 @@ export interface AppInstance {
   metrics: AppMetrics;
   /** The SDK config cache (invalidated on experiment changes). */
   sdkConfig: SdkConfigCache;
+  /** The results refresh worker: the server calls `start()` after listening and `stop()` on shutdown. */
+  refresher: ResultsRefresher;
   /** Waits for in-flight background work (event ingestion) to finish; call before closing the db. */
   drain: () => Promise<void>;
 }
@@ -139,7 +142,12 @@ export function createApp(deps: AppDeps): AppInstance {
     json,
     createExperimentsRouter({ db, auth, onChange: onExperimentsChanged }),
   );
-  app.use("/api/v1/experiments", createResultsRouter({ db, auth }));
+  const refresher = new ResultsRefresher({
+    db,
+    registry: metrics.registry,
+    onError: (error, experiment) => logger.error({ err: error, experiment }, "results refresh failed"),
+  });
+  app.use("/api/v1/experiments", createResultsRouter({ db, auth, refresher }));
   app.use("/api/v1/metrics", requireJson, json, createMetricsRouter({ db, auth }));
   app.use("/api/v1/layers", requireJson, json, createLayersRouter({ db, auth }));
   app.use("/api/v1/keys", requireJson, json, createKeysRouter({ db, auth }));
@@ -153,5 +161,5 @@ export function createApp(deps: AppDeps): AppInstance {
   });
   app.use(serveClient(deps.clientDist === undefined ? DEFAULT_CLIENT_DIST : deps.clientDist));
   app.use(errorHandler);
-  return { app, auth, metrics, sdkConfig, drain: () => events.drain() };
+  return { app, auth, metrics, sdkConfig, refresher, drain: () => events.drain() };
 }
