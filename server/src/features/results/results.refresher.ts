@@ -116,12 +116,13 @@ export class ResultsRefresher {
     this.timer = setTimeout(loop, 0);
   }
 
-  /** Stops ticking; resolves after a refresh in progress has finished. */
+  /** Stops ticking; resolves after a refresh in progress has finished (`start()` may follow). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    this.stopped = false;
   }
 
   /** Queues a full rebuild of one experiment (run by the next tick); returns its job. */
