@@ -94,6 +94,75 @@ async function defineExperiment(db: Db): Promise<void> {
   });
 }
 
+/**
+ * Freshness under continuous ingestion: `rate` thousand events/s are inserted (1,000 per
+ * statement, each statement committed = acknowledged) while the worker runs with its default
+ * tick; once a second a probe event is inserted for one unit and the time from its commit until
+ * a results request counts it is recorded (requests run back to back, so the figure includes one
+ * request's duration).
+ */
+async function freshness(
+  db: Db,
+  deps: { db: Db; refresher: ResultsRefresher },
+  rate: number,
+  units: number,
+): Promise<void> {
+  const seconds = Number(process.env.BENCH_FRESHNESS_SECONDS ?? 20);
+  const clicks = async () => {
+    const r = await computeResults(deps, KEY, { refresh: "incremental", mde: 0.05 });
+    const m = r.metrics.find((x) => x.metric === "clicks");
+    return (m?.variants ?? []).reduce((a, v) => a + v.sum, 0);
+  };
+  await deps.refresher.refresh(KEY);
+  const baseline = await clicks();
+  deps.refresher.start();
+  const probes: number[] = [];
+  const lags: number[] = [];
+  let stop = false;
+  const load = (async () => {
+    let batches = 0;
+    const started = performance.now();
+    while (!stop) {
+      await db.execute(sql`insert into events (id, name, unit_id, ts, value)
+        select gen_random_uuid(), 'purchase', 'u' || (1 + abs(hashint4(g)) % ${units}::int), timestamptz '2026-01-10', 1
+        from generate_series(1, 1000) g`);
+      batches++;
+      const due = started + (batches * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    return (batches * 1000) / ((performance.now() - started) / 1000);
+  })();
+  const probe = (async () => {
+    while (!stop) {
+      // u1's first exposure is 2026-01-01T00:00:01Z; a click an hour later counts (24 h window).
+      await db.execute(sql`insert into events (id, name, unit_id, ts)
+        values (gen_random_uuid(), 'click', 'u1', timestamptz '2026-01-01 01:00:00+00')`);
+      probes.push(performance.now());
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+  const reader = (async () => {
+    const end = performance.now() + seconds * 1000;
+    while (performance.now() < end) {
+      const seen = (await clicks()) - baseline;
+      const now = performance.now();
+      while (lags.length < Math.min(seen, probes.length)) lags.push(now - (probes[lags.length] ?? now));
+    }
+  })();
+  await reader;
+  stop = true;
+  const achieved = await load;
+  await probe;
+  await deps.refresher.stop();
+  lags.sort((a, b) => a - b);
+  const pick = (q: number) => lags[Math.min(lags.length - 1, Math.floor(q * lags.length))] ?? Number.NaN;
+  console.log(
+    `  freshness under ${Math.round(achieved).toLocaleString("en")} events/s for ${seconds} s: probe counted after ` +
+      `median ${fmt(pick(0.5))}, max ${fmt(lags[lags.length - 1] ?? Number.NaN)} (${lags.length} probes; goal <= 2 s)`,
+  );
+}
+
 /** Generates the data in `db` and prints the timings and ratios. */
 export async function runResultsBench(
   db: Db,
@@ -101,6 +170,8 @@ export async function runResultsBench(
   units: number,
   events: number,
   postgres: boolean,
+  /** Opens a second connection pool on the same database (a "restarted server"); PostgreSQL only. */
+  reopen?: () => Promise<{ db: Db; close: () => Promise<void> }>,
 ): Promise<void> {
   console.log(`\n${label}: ${units.toLocaleString("en")} units, ${events.toLocaleString("en")} events`);
   const gen = await time(() => load(db, units, events, postgres));
@@ -141,6 +212,20 @@ export async function runResultsBench(
     computeResults(deps, KEY, { refresh: "incremental", mde: 0.05, dimension: "country" }),
   );
   console.log(`  results with ?dimension=country (30 values, folded to 20 + other): ${fmt(breakdown.ms)}`);
+  if (reopen) {
+    // A restarted server: a new connection pool and a new worker with no in-memory state.
+    const second = await reopen();
+    try {
+      const fresh = { db: second.db, refresher: new ResultsRefresher({ db: second.db }) };
+      const first = await time(() => computeResults(fresh, KEY, { refresh: "incremental", mde: 0.05 }));
+      console.log(
+        `  first request after a restart: ${fmt(first.ms)}  (${(first.ms / warm).toFixed(2)}x the steady state; goal 1x)`,
+      );
+    } finally {
+      await second.close();
+    }
+  }
+  await freshness(db, deps, postgres ? 10 : 5, units);
   const r = incr.value;
   console.log(
     `  check: units ${r.units.map((u) => `${u.variant}=${u.units}`).join(" ")}, decision ${r.decision.recommendation}, ` +
