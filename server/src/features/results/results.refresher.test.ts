@@ -17,9 +17,14 @@ const metricOf = (
   return m;
 };
 
-async function createExperiment(key: string, startedAt?: string): Promise<void> {
+async function createExperiment(
+  key: string,
+  startedAt?: string,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const res = await t.request("POST", "/api/v1/experiments", {
     body: {
+      ...extra,
       key,
       name: key,
       variants: [
@@ -318,5 +323,61 @@ describe("erasure and retention against refreshes", () => {
     expect(incremental.units.map((u) => u.units)).toEqual([1, 1]);
     expect(metricOf(incremental, "revenue").variants.map((v) => v.sum)).toEqual([0, 5]);
     expect(incremental.metrics).toEqual(full.metrics);
+  });
+});
+
+describe("sequential looks", () => {
+  it("point d is the report as of the end of day d, and past points do not move when data arrives", async () => {
+    const T0 = "2026-01-10T00:00:00Z";
+    const h = (hours: number) => new Date(Date.parse(T0) + hours * 3_600_000).toISOString();
+    await createExperiment("looks", T0, { analysis: { alpha: 0.05, sequential: true, correction: "none" } });
+    await expose("looks", "a1", "control", h(20));
+    await purchase("a1", h(22), 10);
+    await purchase("a1", h(30), 5); // day 1, inside a1's 24 h window
+    await expose("looks", "a2", "control", h(26));
+    await purchase("a2", h(30), 7);
+    await expose("looks", "b1", "treatment", h(1));
+    await purchase("b1", h(20), 4);
+    await purchase("b1", h(23), 1);
+    await expose("looks", "b2", "treatment", h(50));
+    await t.instance.refresher.refresh("looks");
+    // Before the worker computed the looks: cohorts by first-exposure day with today's values.
+    expect((await t.request("GET", "/api/v1/experiments/looks/results")).body.seriesBasis).toBe(
+      "first-exposure-cohorts",
+    );
+    await t.instance.refresher.computeLooks("looks");
+    const read = async () => (await t.request("GET", "/api/v1/experiments/looks/results")).body;
+    const revenue = (p: { metrics: { metric: string; variants: { mean: number | null }[] }[] }) =>
+      p.metrics.find((m) => m.metric === "revenue")?.variants.map((v) => v.mean);
+    const first = await read();
+    expect(first.seriesBasis).toBe("looks");
+    expect(first.series.map((p: { date: string }) => p.date)).toEqual([
+      "2026-01-10",
+      "2026-01-11",
+      "2026-01-12",
+    ]);
+    const units = (p: { units: { units: number }[] }) => p.units.map((u) => u.units);
+    expect(first.series.map(units)).toEqual([
+      [1, 1],
+      [2, 1],
+      [2, 2],
+    ]);
+    // End of day 0: a1 = 10 (its day-1 purchase not yet), b1 = 4 + 1; day 1: a1 = 15, a2 = 7; day 2: b2 = 0.
+    expect(first.series.map(revenue)).toEqual([
+      [10, 5],
+      [11, 5],
+      [11, 2.5],
+    ]);
+    // The last look is the report itself; each look carries its always-valid interval.
+    expect(revenue(first.series[2])).toEqual(revenue(first));
+    expect(first.series[2].metrics[0].comparisons[0].sequential).toBeDefined();
+    // A late purchase on day 2 moves day 2 only.
+    await purchase("a2", h(49), 100);
+    await t.instance.refresher.refresh("looks");
+    await t.instance.refresher.computeLooks("looks");
+    const second = await read();
+    expect(second.series.slice(0, 2)).toEqual(first.series.slice(0, 2));
+    expect(revenue(second.series[2])).toEqual([61, 2.5]);
+    expect(second.seriesThrough).toBe(second.dataThrough);
   });
 });

@@ -7,6 +7,7 @@ import {
   loadResultsDefinition,
   type ResultsDefinition,
 } from "./results.definition.js";
+import { computeLooks, type Looks } from "./results.looks.js";
 import { type RefreshOutcome, refreshResultUnits } from "./results.repo.js";
 
 /** A queued `?refresh=full` rebuild. */
@@ -38,6 +39,11 @@ export interface ResultsRefresherOptions {
    * this much received data (default 5 minutes); a backlog is caught up over several ticks.
    */
   maxAdvanceMs?: number;
+  /**
+   * How old the sequential chart's looks (results.looks.ts, a scan of the raw events like a
+   * full rebuild) may get before the worker recomputes them (default 10 minutes; one per tick).
+   */
+  looksEveryMs?: number;
   /** Prometheus registry for the refresh gauges (lag, duration, last refresh). */
   registry?: Registry;
   onError?: (error: unknown, experimentKey: string) => void;
@@ -47,6 +53,8 @@ export interface ResultsRefresherOptions {
 export const DEFAULT_REFRESH_INTERVAL_MS = 1000;
 /** Default largest watermark advance of one incremental refresh (ms of received data). */
 export const DEFAULT_MAX_ADVANCE_MS = 5 * 60_000;
+/** Default age after which the worker recomputes an experiment's looks (ms). */
+export const DEFAULT_LOOKS_EVERY_MS = 10 * 60_000;
 
 /**
  * The background refresh worker: every tick it refreshes `results_units` of every running
@@ -63,6 +71,8 @@ export class ResultsRefresher {
   private readonly onError: ((error: unknown, key: string) => void) | undefined;
   private readonly jobs = new Map<string, RefreshJob>();
   private readonly statuses = new Map<string, RefreshStatus>();
+  private readonly lookCache = new Map<string, Looks>();
+  private readonly looksEveryMs: number;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -75,6 +85,7 @@ export class ResultsRefresher {
     this.intervalMs = options.intervalMs ?? DEFAULT_REFRESH_INTERVAL_MS;
     this.maxAdvanceMs = options.maxAdvanceMs ?? DEFAULT_MAX_ADVANCE_MS;
     this.onError = options.onError;
+    this.looksEveryMs = options.looksEveryMs ?? DEFAULT_LOOKS_EVERY_MS;
     const registers = options.registry ? [options.registry] : undefined;
     if (registers) {
       this.lag = new Gauge({
@@ -139,6 +150,23 @@ export class ResultsRefresher {
     return this.jobs.get(key);
   }
 
+  /** The looks of one experiment last computed by this process. */
+  looks(key: string): Looks | undefined {
+    return this.lookCache.get(key);
+  }
+
+  /** Computes the looks of one experiment now (the worker does so when they are older than `looksEveryMs`). */
+  async computeLooks(key: string): Promise<Looks | undefined> {
+    const def = await loadResultsDefinition(this.db, key);
+    const looks = await computeLooks(this.db, {
+      experimentKey: key,
+      metrics: def.metrics,
+      bounds: boundsOf(def.experiment),
+    });
+    if (looks) this.lookCache.set(key, looks);
+    return looks;
+  }
+
   /** The last refresh of one experiment run by this process. */
   status(key: string): RefreshStatus | undefined {
     return this.statuses.get(key);
@@ -178,6 +206,18 @@ export class ResultsRefresher {
         if (await this.refreshOne(def, false)) done.push(candidate.key);
       } catch (error) {
         this.onError?.(error, candidate.key);
+      }
+    }
+    // Bounded: at most one look computation per tick, the oldest first.
+    const due = done
+      .map((key) => ({ key, at: this.lookCache.get(key)?.computedAt.getTime() ?? 0 }))
+      .filter((x) => Date.now() - x.at >= this.looksEveryMs)
+      .sort((a, b) => a.at - b.at)[0];
+    if (due && !this.stopped) {
+      try {
+        await this.computeLooks(due.key);
+      } catch (error) {
+        this.onError?.(error, due.key);
       }
     }
     return done;

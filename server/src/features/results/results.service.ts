@@ -5,6 +5,7 @@ import {
   loadResultsDefinition,
   type ResultsDefinition,
 } from "./results.definition.js";
+import type { Looks } from "./results.looks.js";
 import type { RefreshJob, RefreshStatus, ResultsRefresher } from "./results.refresher.js";
 import { fingerprintOf, readRefreshState, readSegments, readVariantDays } from "./results.repo.js";
 import { buildReport, type ResultsReport } from "./results.report.js";
@@ -59,9 +60,12 @@ export async function computeResults(
 ): Promise<ResultsReport & { freshness: Freshness; excluded: Excluded }> {
   const def = await loadResultsDefinition(deps.db, key);
   const job = query.refresh === "full" ? deps.refresher.requestFull(key) : deps.refresher.job(key);
+  const lastRefresh = deps.refresher.status(key);
+  const looks = deps.refresher.looks(key);
   return reportResults(deps.db, def, query, {
     ...(job ? { job } : {}),
-    ...(deps.refresher.status(key) ? { lastRefresh: deps.refresher.status(key) } : {}),
+    ...(lastRefresh ? { lastRefresh } : {}),
+    ...(looks ? { looks } : {}),
   });
 }
 
@@ -70,7 +74,7 @@ export async function reportResults(
   db: Db,
   def: ResultsDefinition,
   query: Pick<ResultsQuery, "dimension" | "mde">,
-  extra: Pick<Freshness, "job" | "lastRefresh"> = {},
+  extra: Pick<Freshness, "job" | "lastRefresh"> & { looks?: Looks } = {},
 ): Promise<ResultsReport & { freshness: Freshness; excluded: Excluded }> {
   const { experiment, metrics } = def;
   const bounds = boundsOf(experiment);
@@ -97,6 +101,7 @@ export async function reportResults(
     ...(segments ? { segments } : {}),
     watermark,
     mde: query.mde,
+    ...(extra.looks ? { looks: extra.looks } : {}),
   });
   const fingerprint = fingerprintOf({
     variants: experiment.variants.map((v) => v.key),
@@ -122,7 +127,8 @@ export async function reportResults(
       refreshedAt: state?.refreshedAt.toISOString() ?? null,
       lagSeconds: state ? (now.getTime() - state.watermark.getTime()) / 1000 : null,
       stale: state !== undefined && state.fingerprint !== fingerprint,
-      ...extra,
+      ...(extra.job ? { job: extra.job } : {}),
+      ...(extra.lastRefresh ? { lastRefresh: extra.lastRefresh } : {}),
     },
     excluded: { ...excluded, clockSkewMinutes: skew, reasons },
   };

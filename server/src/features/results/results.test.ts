@@ -43,6 +43,9 @@ async function track(rows: [string, string, number, number | null][], received =
 /** Steps the background worker for `key` (as its next tick would), then reads the report over HTTP. */
 async function results(key: string, query = ""): Promise<ResultsReport> {
   await t.instance.refresher.refresh(key);
+  // PGlite runs on this thread: a long refresh blocks the event loop, the server's keep-alive
+  // timers then close idle sockets; a moment lets the client see that before reusing one.
+  await new Promise((r) => setTimeout(r, 100));
   const res = await t.request<ResultsReport>("GET", `/api/v1/experiments/${key}/results${query}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
