@@ -11,6 +11,7 @@
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db.js";
+import { type CupedTable, readCupedSums } from "./results.cuped.js";
 import { type MetricSums, readRefreshState, readVariantDays, type VariantDayRow } from "./results.repo.js";
 import { insideBounds, list, type MetricSpec, RESULTS_VALUE_BOUND, type TimeBounds } from "./results.sql.js";
 
@@ -31,6 +32,8 @@ export interface Looks {
   /** Counted units per (variant, multi, first-exposure day); metric sums unused. */
   units: VariantDayRow[];
   increments: LookIncrement[];
+  /** CUPED sums (results.cuped.ts) from the same snapshot. */
+  cuped: CupedTable;
 }
 
 function deltaColumns(metrics: MetricSpec[]): string {
@@ -150,6 +153,7 @@ export async function computeLooks(
     if (!state) return undefined;
     const { rows } = await readVariantDays(tx, input.experimentKey, [], input.bounds);
     const increments = await readLookIncrements(tx, { ...input, watermark: state.watermark });
-    return { watermark: state.watermark, computedAt: new Date(), units: rows, increments };
+    const cuped = await readCupedSums(tx, { ...input, watermark: state.watermark });
+    return { watermark: state.watermark, computedAt: new Date(), units: rows, increments, cuped };
   });
 }

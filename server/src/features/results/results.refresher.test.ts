@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../test/test-app.js";
@@ -379,5 +380,67 @@ describe("sequential looks", () => {
     expect(second.series.slice(0, 2)).toEqual(first.series.slice(0, 2));
     expect(revenue(second.series[2])).toEqual([61, 2.5]);
     expect(second.seriesThrough).toBe(second.dataThrough);
+  });
+});
+
+describe("CUPED", () => {
+  it("adjusts by the same metric over the 14 days before exposure, matching R lm(y ~ arm + x)", async () => {
+    const ref = JSON.parse(
+      readFileSync(new URL("../../../test/reference/results-cuped.json", import.meta.url), "utf8"),
+    ) as {
+      arm: number[];
+      covariate: number[];
+      metric: number[];
+      adjustedEstimate: number;
+      theta: number;
+      varianceReduction: number;
+      unadjustedEstimate: number;
+      unadjustedPValue: number;
+    };
+    const start = Date.now() - 10 * 86_400_000;
+    await createExperiment("cuped", new Date(start).toISOString());
+    const rows = ref.arm.map((arm, i) => ({
+      u: `cu${i}`,
+      v: arm === 1 ? "treatment" : "control",
+      first: new Date(start + i * 60_000).toISOString(),
+      x: ref.covariate[i],
+      y: ref.metric[i],
+    }));
+    const json = JSON.stringify(rows);
+    await t.db.execute(sql`insert into exposures (id, experiment_key, variant_key, unit_id, ts)
+      select gen_random_uuid(), 'cuped', r.v, r.u, r.first from jsonb_to_recordset(${json}::jsonb)
+        as r(u text, v text, first timestamptz)`);
+    // Covariate: a purchase 2 days before the first exposure (inside the 14-day lookback), and one
+    // 20 days before (outside it: must not count); the metric: a purchase an hour after.
+    await t.db.execute(sql`insert into events (id, name, unit_id, ts, value)
+      select gen_random_uuid(), 'purchase', r.u, r.first - interval '2 days', r.x
+        from jsonb_to_recordset(${json}::jsonb) as r(u text, first timestamptz, x float8)
+      union all select gen_random_uuid(), 'purchase', r.u, r.first - interval '20 days', 3 * r.y + 7
+        from jsonb_to_recordset(${json}::jsonb) as r(u text, first timestamptz, y float8)
+      union all select gen_random_uuid(), 'purchase', r.u, r.first + interval '1 hour', r.y
+        from jsonb_to_recordset(${json}::jsonb) as r(u text, first timestamptz, y float8)`);
+    await t.instance.refresher.refresh("cuped");
+    await t.instance.refresher.computeLooks("cuped");
+    const body = (await t.request("GET", "/api/v1/experiments/cuped/results")).body;
+    expect(body.cuped.lookbackDays).toBe(14);
+    const revenue = body.cuped.metrics.find((m: { metric: string }) => m.metric === "revenue");
+    const c = revenue.comparisons[0];
+    expect(c.status).toBe("ok");
+    // R: coef(lm(y ~ arm + x)) (server/test/reference/results-cuped.R)
+    expect(c.adjusted.estimate).toBeCloseTo(ref.adjustedEstimate, 9);
+    expect(c.theta).toBeCloseTo(ref.theta, 9);
+    expect(c.varianceReduction).toBeCloseTo(ref.varianceReduction, 9);
+    // R: t.test(y[arm == 1], y[arm == 0]) (Welch)
+    expect(c.unadjusted.estimate).toBeCloseTo(ref.unadjustedEstimate, 9);
+    expect(c.unadjusted.pValue).toBeCloseTo(ref.unadjustedPValue, 9);
+    expect(c.adjusted.ci[1] - c.adjusted.ci[0]).toBeLessThan(c.unadjusted.ci[1] - c.unadjusted.ci[0]);
+    // The unadjusted comparison equals the report's own Welch test on the same data.
+    const own = metricOf(body, "revenue");
+    expect(own.variants.map((v: { sum: number }) => v.sum)).toEqual(
+      [
+        ref.metric.slice(0, 30).reduce((a, b) => a + b, 0),
+        ref.metric.slice(30).reduce((a, b) => a + b, 0),
+      ].map((x) => expect.closeTo(x, 9)),
+    );
   });
 });

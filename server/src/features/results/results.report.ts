@@ -8,6 +8,7 @@ import {
   judge,
   type MetricReport,
 } from "./results.analysis.js";
+import { CUPED_LOOKBACK_DAYS, type CupedComparison, compareCuped } from "./results.cuped.js";
 import {
   checkHealth,
   computePower,
@@ -88,6 +89,17 @@ export interface ResultsReport {
   seriesBasis: "looks" | "first-exposure-cohorts";
   /** `looks`: the data watermark the looks were computed at (they are recomputed now and then). */
   seriesThrough?: string;
+  /**
+   * CUPED (computed by the worker with the looks, through `through`): per non-ratio metric, each
+   * treatment vs control unadjusted and adjusted by the same metric over the `lookbackDays`
+   * before each unit's first exposure, with θ and the variance reduction. Informative: the
+   * decision uses the unadjusted tests.
+   */
+  cuped?: {
+    lookbackDays: number;
+    through: string;
+    metrics: { metric: string; comparisons: CupedComparison[] }[];
+  };
   breakdown?: {
     dimension: string;
     segments: { segment: string; units: { variant: string; units: number }[]; metrics: MetricReport[] }[];
@@ -223,6 +235,17 @@ export function buildReport(input: ReportInput): ResultsReport {
     seriesBasis: input.looks ? "looks" : "first-exposure-cohorts",
     ...(input.looks ? { seriesThrough: input.looks.watermark.toISOString() } : {}),
   };
+  if (input.looks) {
+    const table = input.looks.cuped;
+    report.cuped = {
+      lookbackDays: CUPED_LOOKBACK_DAYS,
+      through: input.looks.watermark.toISOString(),
+      metrics: input.metrics.flatMap((m) => {
+        const rows = table[m.key];
+        return rows ? [{ metric: m.key, comparisons: compareCuped(rows, variants, alpha) }] : [];
+      }),
+    };
+  }
   if (input.segments) report.breakdown = buildBreakdown(input, variants, options);
   return report;
 }
