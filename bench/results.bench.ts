@@ -5,7 +5,7 @@
 //     pre-aggregated unit rows from the raw tables (time, raw rows/s), the steady-state request
 //     (read + statistics; requests never refresh), the worker's incremental refresh after a
 //     fresh batch of 10,000 events, the first request after a "restart" (new pool, new worker),
-//     and freshness under continuous ingestion (10k events/s on PostgreSQL, 5k on PGlite),
+//     and freshness under continuous ingestion (10k events/s, PostgreSQL only),
 // and prints the ratios. The same at a tenth of the size on an in-memory PGlite.
 // DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) names the server; the
 // benchmark creates and drops its own database. BENCH_UNITS / BENCH_EVENTS override sizes.
