@@ -1,10 +1,11 @@
 // Results benchmark (`npm run bench:results`): generates exposed units and events with SQL
 // (generate_series) in a fresh PostgreSQL database, then times in the same run
 //   - bare `select count(*)` scans of exposures and events (the baseline),
-//   - the results report of one experiment with three metrics: a full rebuild of the
-//     pre-aggregated unit rows from the raw tables, the steady-state request (incremental
-//     refresh with nothing new + read + statistics) and an incremental refresh after a
-//     fresh batch of 10,000 events,
+//   - the results of one experiment with three metrics: the worker's full rebuild of the
+//     pre-aggregated unit rows from the raw tables (time, raw rows/s), the steady-state request
+//     (read + statistics; requests never refresh), the worker's incremental refresh after a
+//     fresh batch of 10,000 events, the first request after a "restart" (new pool, new worker),
+//     and freshness under continuous ingestion (10k events/s, PostgreSQL only),
 // and prints the ratios. The same at a tenth of the size on an in-memory PGlite.
 // DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) names the server; the
 // benchmark creates and drops its own database. BENCH_UNITS / BENCH_EVENTS override sizes.
@@ -24,9 +25,13 @@ async function main(): Promise<void> {
   await admin.query(`create database "${name}"`);
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 1 });
+  // Several connections: ingestion, the refresh worker and requests run side by side.
+  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
   try {
-    await runResultsBench(database.db, "PostgreSQL", UNITS, EVENTS, true);
+    await runResultsBench(database.db, "PostgreSQL", UNITS, EVENTS, true, async () => {
+      const again = await openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
+      return { db: again.db, close: again.close };
+    });
   } finally {
     await database.close();
     if (process.env.BENCH_KEEP) console.log(`  kept database ${name}`);

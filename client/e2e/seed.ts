@@ -1,7 +1,8 @@
 /**
  * Demo-like data for the end-to-end tests: a running experiment that wins, a running one with a
  * skewed split (SRM), a draft and a stopped one. Units and events are inserted with SQL and
- * "received" an hour ago (older than the report's 30 s freshness lag), like results.test.ts does.
+ * "received" an hour ago, like results.test.ts does; the results worker is stepped once at the end
+ * (the report serves the worker's latest refreshed state).
  * The SQL is built from this file's own constants only (numbers and fixed keys), never from input.
  */
 import { expect } from "vitest";
@@ -96,4 +97,5 @@ export async function seedExperiments(t: TestApp): Promise<void> {
     variant: "treatment",
     note: "Clear win on purchases.",
   });
+  await t.instance.refresher.tick();
 }

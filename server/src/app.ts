@@ -13,6 +13,7 @@ import { type Auth, createAuth } from "./features/keys/keys.auth.js";
 import { keysRoutes } from "./features/keys/keys.routes.js";
 import { layersRoutes } from "./features/layers/layers.routes.js";
 import { metricsRoutes } from "./features/metrics/metrics.routes.js";
+import { ResultsRefresher } from "./features/results/results.refresher.js";
 import { resultsRoutes } from "./features/results/results.routes.js";
 import { createSdkConfigRouter, sdkConfigRoutes } from "./features/sdk-config/sdk-config.routes.js";
 import { SdkConfigCache } from "./features/sdk-config/sdk-config.service.js";
@@ -41,6 +42,8 @@ export interface AppInstance {
   metrics: AppMetrics;
   /** The SDK config cache (invalidated on experiment changes). */
   sdkConfig: SdkConfigCache;
+  /** The results refresh worker: the server calls `start()` after listening and `stop()` on shutdown. */
+  refresher: ResultsRefresher;
   /** Waits for in-flight background work (event ingestion) to finish; call before closing the db. */
   drain: () => Promise<void>;
 }
@@ -131,9 +134,14 @@ export function createApp(deps: AppDeps): AppInstance {
   const db = deps.db;
   // Every API operation is a route definition: express mounts it and the OpenAPI document
   // describes it, from the same object.
+  const refresher = new ResultsRefresher({
+    db,
+    registry: metrics.registry,
+    onError: (error, experiment) => logger.error({ err: error, experiment }, "results refresh failed"),
+  });
   const managementRoutes = [
     ...experimentsRoutes({ db, onChange: onExperimentsChanged }),
-    ...resultsRoutes({ db }),
+    ...resultsRoutes({ db, refresher }),
     ...metricsRoutes({ db }),
     ...layersRoutes({ db }),
     ...keysRoutes({ db, auth }),
@@ -155,5 +163,5 @@ export function createApp(deps: AppDeps): AppInstance {
   });
   app.use(serveClient(deps.clientDist === undefined ? DEFAULT_CLIENT_DIST : deps.clientDist));
   app.use(errorHandler);
-  return { app, auth, metrics, sdkConfig, drain: () => events.drain() };
+  return { app, auth, metrics, sdkConfig, refresher, drain: () => events.drain() };
 }

@@ -21,13 +21,15 @@ const shutdown = (signal: string) => {
   logLine(30, `${signal}: shutting down (finishing in-flight requests)`);
   // Force exit if something hangs.
   setTimeout(() => process.exit(1), 15_000).unref();
-  running.then((server) => server.stop()).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      logLine(50, `shutdown failed: ${String(error)}`);
-      process.exit(1);
-    },
-  );
+  running
+    .then((server) => server.stop())
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logLine(50, `shutdown failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
 };
 process.on("SIGINT", () => shutdown("SIGINT"));
 process.on("SIGTERM", () => shutdown("SIGTERM"));

@@ -52,6 +52,7 @@ export async function startServer(config: Config, print?: (line: string) => void
         onError: (err) => logger.error({ err }, "retention purge failed"),
       })
     : undefined;
+  instance.refresher.start();
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   const where = database.kind === "pglite" ? `embedded database in ${dataDir}` : "PostgreSQL";
@@ -80,6 +81,7 @@ export async function startServer(config: Config, print?: (line: string) => void
       server.closeIdleConnections();
       await closed;
       await retention?.stop();
+      await instance.refresher.stop();
       await instance.drain();
       await database.close();
       logger.flush?.();

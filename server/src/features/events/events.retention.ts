@@ -1,6 +1,8 @@
+import { sql } from "drizzle-orm";
 import type { Db } from "../../db.js";
 import { insertAudit } from "../audit/audit.repo.js";
-import { deleteRowsBefore, deleteUnitRows } from "./events.repo.js";
+import { lockUnitDataExclusive } from "../results/results.locks.js";
+import { deleteUnitRows } from "./events.repo.js";
 import type { EraseUnitResponse } from "./events.schemas.js";
 
 /** Dependencies of erasure and retention. */
@@ -9,8 +11,10 @@ export interface RetentionDeps {
 }
 
 /**
- * Erases every exposure and event of one unit (privacy request) and records who did it
- * in the audit log, in one transaction; returns the counts.
+ * Erases every exposure and event of one unit (privacy request), and its pre-aggregated results
+ * rows in every experiment, and records who did it in the audit log, in one transaction that
+ * holds the unit-data lock exclusively: a results refresh in progress finishes first, and none
+ * starts until the erasure is committed, so none can write the unit's rows back. Returns the counts.
  *
  * @example
  * await eraseUnit({ db }, "user-42", "env:ADMIN_TOKEN"); // -> { unitId: "user-42", exposures: 3, events: 17 }
@@ -21,6 +25,7 @@ export async function eraseUnit(
   actor: string,
 ): Promise<EraseUnitResponse> {
   return deps.db.transaction(async (tx) => {
+    await lockUnitDataExclusive(tx);
     const counts = await deleteUnitRows(tx, unitId);
     const result = { unitId, ...counts };
     await insertAudit(tx, {
@@ -35,18 +40,48 @@ export async function eraseUnit(
 }
 
 /**
- * Deletes exposures and events whose timestamp is more than `days` days before `now`.
+ * Deletes exposures and events whose timestamp is more than `days` days before `now`, in
+ * slices of `sliceSize` rows, one transaction per slice under the unit-data lock (see
+ * {@link eraseUnit}). The pre-aggregated results rows of every unit that lost rows go in the
+ * same transaction, and the experiments they belonged to are marked for a full rebuild (the
+ * refresh worker rebuilds them from what is left), so the report after a purge equals a full
+ * rebuild over the remaining rows.
  *
  * @example
  * await purgeExpired({ db }, { days: 90 }); // -> { exposures: 120, events: 5400 }
  */
 export async function purgeExpired(
   deps: Pick<RetentionDeps, "db">,
-  options: { days: number; now?: Date },
+  options: { days: number; now?: Date; sliceSize?: number },
 ): Promise<{ exposures: number; events: number }> {
   if (!(options.days > 0)) throw new RangeError("retention days must be positive");
   const now = options.now ?? new Date();
-  return deleteRowsBefore(deps.db, new Date(now.getTime() - options.days * 24 * 60 * 60 * 1000));
+  const cutoff = new Date(now.getTime() - options.days * 24 * 60 * 60 * 1000).toISOString();
+  const slice = options.sliceSize ?? 10_000;
+  const purge = async (table: "exposures" | "events"): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const n = await deps.db.transaction(async (tx) => {
+        await lockUnitDataExclusive(tx);
+        const deleted = await tx.execute<{ unit_id: string }>(sql`
+          delete from ${sql.identifier(table)} where id in (
+            select id from ${sql.identifier(table)} where ts < ${cutoff}::timestamptz limit ${slice})
+          returning unit_id`);
+        const units = [...new Set(deleted.rows.map((r) => r.unit_id))];
+        if (units.length > 0) {
+          await tx.execute(sql`
+            update results_state set fingerprint = 'stale: retention purge'
+            where experiment_key in (
+              select distinct experiment_key from results_units where unit_id = any(${sql.param(units)}::text[]))`);
+          await tx.execute(sql`delete from results_units where unit_id = any(${sql.param(units)}::text[])`);
+        }
+        return deleted.rows.length;
+      });
+      total += n;
+      if (n < slice) return total;
+    }
+  };
+  return { exposures: await purge("exposures"), events: await purge("events") };
 }
 
 /** Options of {@link startRetentionJob}. */

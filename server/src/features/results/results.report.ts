@@ -8,6 +8,7 @@ import {
   judge,
   type MetricReport,
 } from "./results.analysis.js";
+import { CUPED_LOOKBACK_DAYS, type CupedComparison, compareCuped } from "./results.cuped.js";
 import {
   checkHealth,
   computePower,
@@ -17,6 +18,7 @@ import {
   type PowerReport,
   SRM_P_THRESHOLD,
 } from "./results.decision.js";
+import type { Looks } from "./results.looks.js";
 import type { MetricSums, SegmentRow, VariantDayRow } from "./results.repo.js";
 
 /** What the report is built from (everything already aggregated; no event rows). */
@@ -35,6 +37,8 @@ export interface ReportInput {
   /** Relative effect the power figure refers to (default 0.05 = 5 %). */
   mde?: number;
   sequentialTuning?: number;
+  /** The worker's looks: when present, the series gives what the report said at the end of each day. */
+  looks?: Looks;
 }
 
 /** One point of the daily cumulative series. */
@@ -76,6 +80,26 @@ export interface ResultsReport {
   decision: Decision;
   power: PowerReport;
   series: SeriesPoint[];
+  /**
+   * `looks`: point d is the report as of the end of UTC day d (units first exposed and events
+   * timestamped before then), through `seriesThrough`; `first-exposure-cohorts` (before the
+   * worker has computed the looks): point d holds the units first exposed by day d with their
+   * values as of now.
+   */
+  seriesBasis: "looks" | "first-exposure-cohorts";
+  /** `looks`: the data watermark the looks were computed at (they are recomputed now and then). */
+  seriesThrough?: string;
+  /**
+   * CUPED (computed by the worker with the looks, through `through`): per non-ratio metric, each
+   * treatment vs control unadjusted and adjusted by the same metric over the `lookbackDays`
+   * before each unit's first exposure, with θ and the variance reduction. Informative: the
+   * decision uses the unadjusted tests.
+   */
+  cuped?: {
+    lookbackDays: number;
+    through: string;
+    metrics: { metric: string; comparisons: CupedComparison[] }[];
+  };
   breakdown?: {
     dimension: string;
     segments: { segment: string; units: { variant: string; units: number }[]; metrics: MetricReport[] }[];
@@ -165,22 +189,8 @@ export function buildReport(input: ReportInput): ResultsReport {
       if (row.multi) multipleExposures += row.units;
       else accumulate(totals, row);
     }
-    const reports = metricReports(input, variants, totals, options);
-    series.push({
-      date: dayToDate(day),
-      units: variants.map((v) => ({ variant: v, units: totals.units.get(v) ?? 0 })),
-      metrics: reports.map((r) => ({
-        metric: r.metric,
-        variants: r.variants.map((v) => ({ variant: v.variant, mean: v.mean })),
-        comparisons: r.comparisons.map((c) => ({
-          variant: c.variant,
-          estimate: c.absolute.estimate,
-          ci: c.absolute.ci,
-          pValue: c.pValue,
-          ...(c.sequential ? { sequential: { ci: c.sequential.ci, pValue: c.sequential.pValue } } : {}),
-        })),
-      })),
-    });
+    if (!input.looks)
+      series.push(seriesPoint(day, variants, totals, metricReports(input, variants, totals, options)));
   }
   const metrics = metricReports(input, variants, totals, options);
   const observed = variants.map((v) => totals.units.get(v) ?? 0);
@@ -221,10 +231,91 @@ export function buildReport(input: ReportInput): ResultsReport {
     health,
     decision: decide(metrics, health, power),
     power,
-    series,
+    series: input.looks ? lookSeries(input, variants, options, input.looks) : series,
+    seriesBasis: input.looks ? "looks" : "first-exposure-cohorts",
+    ...(input.looks ? { seriesThrough: input.looks.watermark.toISOString() } : {}),
   };
+  if (input.looks) {
+    const table = input.looks.cuped;
+    report.cuped = {
+      lookbackDays: CUPED_LOOKBACK_DAYS,
+      through: input.looks.watermark.toISOString(),
+      metrics: input.metrics.flatMap((m) => {
+        const rows = table[m.key];
+        return rows ? [{ metric: m.key, comparisons: compareCuped(rows, variants, alpha) }] : [];
+      }),
+    };
+  }
   if (input.segments) report.breakdown = buildBreakdown(input, variants, options);
   return report;
+}
+
+function seriesPoint(day: number, variants: string[], totals: Totals, reports: MetricReport[]): SeriesPoint {
+  return {
+    date: dayToDate(day),
+    units: variants.map((v) => ({ variant: v, units: totals.units.get(v) ?? 0 })),
+    metrics: reports.map((r) => ({
+      metric: r.metric,
+      variants: r.variants.map((v) => ({ variant: v.variant, mean: v.mean })),
+      comparisons: r.comparisons.map((c) => ({
+        variant: c.variant,
+        estimate: c.absolute.estimate,
+        ci: c.absolute.ci,
+        pValue: c.pValue,
+        ...(c.sequential ? { sequential: { ci: c.sequential.ci, pValue: c.sequential.pValue } } : {}),
+      })),
+    })),
+  };
+}
+
+/**
+ * The looks: at the end of each day, units first exposed by then and the sums of their values
+ * from events timestamped by then (per-day increments, results.looks.ts), with every test
+ * (incl. the always-valid interval and the correction) as the report would have run it.
+ */
+function lookSeries(
+  input: ReportInput,
+  variants: string[],
+  options: CompareOptions,
+  looks: Looks,
+): SeriesPoint[] {
+  const unitRows = looks.units.filter((r) => !r.multi);
+  const days = [...new Set([...unitRows.map((r) => r.day), ...looks.increments.map((r) => r.day)])].sort(
+    (a, b) => a - b,
+  );
+  const units = new Map(variants.map((v) => [v, 0]));
+  const sums = new Map(variants.map((v) => [v, input.metrics.map(zero)]));
+  const points: SeriesPoint[] = [];
+  for (const day of days) {
+    for (const r of unitRows)
+      if (r.day === day && units.has(r.variant)) units.set(r.variant, (units.get(r.variant) ?? 0) + r.units);
+    for (const inc of looks.increments) {
+      const current = sums.get(inc.variant);
+      if (inc.day !== day || !current) continue;
+      sums.set(
+        inc.variant,
+        current.map((s, i) => add(s, inc.metrics[i] ?? zero())),
+      );
+    }
+    const totals: Totals = {
+      units: new Map(units),
+      sums: new Map(
+        variants.map((v) => {
+          const n = units.get(v) ?? 0;
+          const own = sums.get(v) ?? [];
+          return [
+            v,
+            input.metrics.map((m, i) => {
+              const s = own[i] ?? zero();
+              return m.type === "mean" ? s : { ...s, n, sumY: n, sumYY: n };
+            }),
+          ];
+        }),
+      ),
+    };
+    points.push(seriesPoint(day, variants, totals, metricReports(input, variants, totals, options)));
+  }
+  return points;
 }
 
 function buildBreakdown(

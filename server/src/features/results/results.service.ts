@@ -1,100 +1,94 @@
-import { inArray } from "drizzle-orm";
 import type { Db } from "../../db.js";
-import { notFound } from "../../errors.js";
-import { findExperiment } from "../experiments/experiments.repo.js";
-import type { ExperimentRow } from "../experiments/experiments.table.js";
-import { metrics as metricsTable } from "../metrics/metrics.table.js";
-import type { AnalysisMetric } from "./results.analysis.js";
 import {
-  type MetricSpec,
-  type RefreshOutcome,
-  readSegments,
-  readVariantDays,
-  refreshResultUnits,
-} from "./results.repo.js";
+  boundsOf,
+  CLOCK_SKEW_MS,
+  loadResultsDefinition,
+  type ResultsDefinition,
+} from "./results.definition.js";
+import type { Looks } from "./results.looks.js";
+import type { RefreshJob, RefreshStatus, ResultsRefresher } from "./results.refresher.js";
+import { fingerprintOf, readRefreshState, readSegments, readVariantDays } from "./results.repo.js";
 import { buildReport, type ResultsReport } from "./results.report.js";
 import type { ResultsQuery } from "./results.schemas.js";
+
+export { loadResultsDefinition, type ResultsDefinition } from "./results.definition.js";
 
 /** Dependencies of the results use case. */
 export interface ResultsDeps {
   db: Db;
-  /**
-   * Rows received in the last `lagSeconds` are left for the next refresh so that an ingestion
-   * transaction committing late is never skipped (default 30 s).
-   */
-  lagSeconds?: number;
+  /** The background worker that keeps the pre-aggregated rows current (and runs full rebuilds). */
+  refresher: ResultsRefresher;
 }
 
-/** Default freshness lag of results, in seconds. */
-export const DEFAULT_LAG_SECONDS = 30;
-
-/** An experiment with the metrics its report covers (primary first, then guardrails). */
-export interface ResultsDefinition {
-  experiment: ExperimentRow;
-  metrics: (AnalysisMetric & MetricSpec)[];
+/** How fresh the report is (added to the report as `freshness`). */
+export interface Freshness {
+  /** `pending`: the worker has not refreshed this experiment yet, nothing is counted. */
+  state: "ready" | "pending";
+  /** When the rows were last refreshed (by any server process). */
+  refreshedAt: string | null;
+  /** Seconds from `dataThrough` to the time of this response. */
+  lagSeconds: number | null;
+  /** The rows were built for other variants, metric definitions or time bounds: a full rebuild is due. */
+  stale: boolean;
+  /** The last refresh run by the process that answered (duration, mode), if it ran one. */
+  lastRefresh?: RefreshStatus;
+  /** The last `?refresh=full` job requested on the process that answered. */
+  job?: RefreshJob;
 }
 
-/** Loads the experiment and its metrics; 404 when the experiment does not exist. */
-export async function loadResultsDefinition(db: Db, key: string): Promise<ResultsDefinition> {
-  const experiment = await findExperiment(db, key);
-  if (!experiment) throw notFound(`experiment "${key}"`);
-  const keys = [...new Set([...experiment.primaryMetrics, ...experiment.guardrailMetrics])];
-  const rows =
-    keys.length > 0 ? await db.select().from(metricsTable).where(inArray(metricsTable.key, keys)) : [];
-  const byKey = new Map(rows.map((m) => [m.key, m]));
-  const metrics: (AnalysisMetric & MetricSpec)[] = [];
-  const seen = new Set<string>();
-  for (const [list, kind] of [
-    [experiment.primaryMetrics, "primary"],
-    [experiment.guardrailMetrics, "guardrail"],
-  ] as const) {
-    for (const k of list) {
-      const m = byKey.get(k);
-      if (!m || seen.has(k)) continue;
-      seen.add(k);
-      metrics.push({
-        key: m.key,
-        name: m.name,
-        type: m.type,
-        kind,
-        direction: m.direction,
-        eventName: m.eventName,
-        windowHours: m.windowHours,
-        cap: m.cap,
-      });
-    }
-  }
-  return { experiment, metrics };
+/** Exposures left out by the experiment's time bounds (added to the report as `excluded`). */
+export interface Excluded {
+  /** Units whose every exposure is before `startedAt` minus the clock skew. */
+  beforeStart: number;
+  /** Units whose every exposure is after `stoppedAt` plus the clock skew. */
+  afterStop: number;
+  /** The clock skew allowed on both sides, in minutes. */
+  clockSkewMinutes: number;
+  /** One sentence per non-zero count. */
+  reasons: string[];
 }
 
-/** Brings the experiment's pre-aggregated unit rows up to date (see {@link refreshResultUnits}). */
-export function refreshResults(
+/**
+ * Builds the report of one experiment from the latest refreshed state of its pre-aggregated
+ * unit rows: one scan of those rows (plus one for a breakdown) and the statistics. Never
+ * refreshes; `?refresh=full` queues a rebuild on the worker and reports the job's state.
+ */
+export async function computeResults(
   deps: ResultsDeps,
-  def: ResultsDefinition,
-  full: boolean,
-): Promise<RefreshOutcome> {
-  return refreshResultUnits(deps.db, {
-    experimentKey: def.experiment.key,
-    variants: def.experiment.variants.map((v) => v.key),
-    metrics: def.metrics,
-    lagSeconds: deps.lagSeconds ?? DEFAULT_LAG_SECONDS,
-    full,
+  key: string,
+  query: ResultsQuery,
+): Promise<ResultsReport & { freshness: Freshness; excluded: Excluded }> {
+  const def = await loadResultsDefinition(deps.db, key);
+  const job = query.refresh === "full" ? deps.refresher.requestFull(key) : deps.refresher.job(key);
+  const lastRefresh = deps.refresher.status(key);
+  const looks = deps.refresher.looks(key);
+  return reportResults(deps.db, def, query, {
+    ...(job ? { job } : {}),
+    ...(lastRefresh ? { lastRefresh } : {}),
+    ...(looks ? { looks } : {}),
   });
 }
 
-/** Reads the sums (one scan of the unit rows, plus one for a breakdown) and builds the report. */
+/** Reads the sums of the stored rows and builds the report (no refresh). */
 export async function reportResults(
   db: Db,
   def: ResultsDefinition,
-  refreshed: RefreshOutcome,
-  query: ResultsQuery,
-): Promise<ResultsReport> {
+  query: Pick<ResultsQuery, "dimension" | "mde">,
+  extra: Pick<Freshness, "job" | "lastRefresh"> & { looks?: Looks } = {},
+): Promise<ResultsReport & { freshness: Freshness; excluded: Excluded }> {
   const { experiment, metrics } = def;
-  const dayRows = await readVariantDays(db, experiment.key, metrics);
+  const bounds = boundsOf(experiment);
+  const state = await readRefreshState(db, experiment.key);
+  const { rows, excluded } = await readVariantDays(db, experiment.key, metrics, bounds);
   const segments = query.dimension
-    ? { dimension: query.dimension, rows: await readSegments(db, experiment.key, metrics, query.dimension) }
+    ? {
+        dimension: query.dimension,
+        rows: await readSegments(db, experiment.key, metrics, query.dimension, bounds),
+      }
     : undefined;
-  return buildReport({
+  const now = new Date();
+  const watermark = state?.watermark ?? experiment.startedAt ?? now;
+  const report = buildReport({
     experiment: {
       key: experiment.key,
       status: experiment.status,
@@ -103,24 +97,39 @@ export async function reportResults(
       analysis: experiment.analysis,
     },
     metrics,
-    rows: dayRows,
+    rows,
     ...(segments ? { segments } : {}),
-    watermark: refreshed.watermark,
+    watermark,
     mde: query.mde,
+    ...(extra.looks ? { looks: extra.looks } : {}),
   });
-}
-
-/**
- * Computes the results report of one experiment: refreshes its pre-aggregated unit rows in the
- * database (incrementally), reads per-variant sufficient statistics of all its metrics in one
- * scan, and runs the statistics. No event row is loaded into Node.
- */
-export async function computeResults(
-  deps: ResultsDeps,
-  key: string,
-  query: ResultsQuery,
-): Promise<ResultsReport> {
-  const def = await loadResultsDefinition(deps.db, key);
-  const refreshed = await refreshResults(deps, def, query.refresh === "full");
-  return reportResults(deps.db, def, refreshed, query);
+  const fingerprint = fingerprintOf({
+    variants: experiment.variants.map((v) => v.key),
+    metrics,
+    bounds,
+  });
+  const skew = CLOCK_SKEW_MS / 60_000;
+  const reasons: string[] = [];
+  if (excluded.beforeStart > 0) {
+    reasons.push(
+      `${excluded.beforeStart} units were first exposed more than ${skew} minutes before the start and are not counted.`,
+    );
+  }
+  if (excluded.afterStop > 0) {
+    reasons.push(
+      `${excluded.afterStop} units were first exposed more than ${skew} minutes after the stop and are not counted.`,
+    );
+  }
+  return {
+    ...report,
+    freshness: {
+      state: state ? "ready" : "pending",
+      refreshedAt: state?.refreshedAt.toISOString() ?? null,
+      lagSeconds: state ? (now.getTime() - state.watermark.getTime()) / 1000 : null,
+      stale: state !== undefined && state.fingerprint !== fingerprint,
+      ...(extra.job ? { job: extra.job } : {}),
+      ...(extra.lastRefresh ? { lastRefresh: extra.lastRefresh } : {}),
+    },
+    excluded: { ...excluded, clockSkewMinutes: skew, reasons },
+  };
 }

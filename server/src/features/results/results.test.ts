@@ -2,12 +2,12 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../test/test-app.js";
 import type { ResultsReport } from "./results.report.js";
-import { computeResults } from "./results.service.js";
+import { loadResultsDefinition, reportResults } from "./results.service.js";
 
 let t: TestApp;
 
 const T0 = "2026-01-10T00:00:00Z";
-// Rows "received" an hour ago are older than the 30 s freshness lag, so the endpoint sees them.
+// Rows "received" an hour ago (the refresh's watermark is the oldest open transaction's start).
 const RECEIVED = sql`now() - interval '1 hour'`;
 
 async function createMetric(body: Record<string, unknown>): Promise<void> {
@@ -19,6 +19,9 @@ async function createExperiment(body: Record<string, unknown>): Promise<void> {
   const res = await t.request("POST", "/api/v1/experiments", { body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   expect((await t.request("POST", `/api/v1/experiments/${body.key}/start`)).status).toBe(200);
+  // The datasets are timestamped from T0: the experiment started then (exposures before the
+  // start minus the clock skew would not count).
+  await t.db.execute(sql`update experiments set started_at = ${T0}::timestamptz where key = ${body.key}`);
 }
 
 /** Inserts exposures: [experiment, variant, unit, hours after T0, attributes?]. */
@@ -37,7 +40,12 @@ async function track(rows: [string, string, number, number | null][], received =
     from jsonb_to_recordset(${json}::jsonb) as x(n text, u text, h float8, v float8)`);
 }
 
+/** Steps the background worker for `key` (as its next tick would), then reads the report over HTTP. */
 async function results(key: string, query = ""): Promise<ResultsReport> {
+  await t.instance.refresher.refresh(key);
+  // PGlite runs on this thread: a long refresh blocks the event loop, the server's keep-alive
+  // timers then close idle sockets; a moment lets the client see that before reusing one.
+  await new Promise((r) => setTimeout(r, 100));
   const res = await t.request<ResultsReport>("GET", `/api/v1/experiments/${key}/results${query}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
@@ -260,8 +268,12 @@ describe("results: incremental refresh equals a full rebuild", () => {
       ["incr", "treatment", "i2", 0],
     ]);
     await track([["purchase", "i1", 6, 10]]);
-    const deps = { db: t.db, lagSeconds: 0 };
-    const first = await computeResults(deps, "incr", { refresh: "full", mde: 0.05 });
+    const def = await loadResultsDefinition(t.db, "incr");
+    const report = async (full: boolean) => {
+      expect(await t.instance.refresher.refresh("incr", { full })).not.toBeNull();
+      return reportResults(t.db, def, { mde: 0.05 });
+    };
+    const first = await report(true);
     expect(metricOf(first, "orders").variants.map((v) => v.sum)).toEqual([1, 0]);
     // Later: an event for i2, an earlier exposure of i1 (moves its window to [1h, 25h)), and an event before it.
     await track(
@@ -275,8 +287,8 @@ describe("results: incremental refresh equals a full rebuild", () => {
     await t.db.execute(
       sql`update exposures set received_at = now() where unit_id = 'i1' and ts = ${T0}::timestamptz + interval '1 hour'`,
     );
-    const incremental = await computeResults(deps, "incr", { refresh: "incremental", mde: 0.05 });
-    const full = await computeResults(deps, "incr", { refresh: "full", mde: 0.05 });
+    const incremental = await report(false);
+    const full = await report(true);
     expect(metricOf(incremental, "orders").variants.map((v) => v.sum)).toEqual([2, 1]);
     expect(metricOf(incremental, "order-value").variants.map((v) => v.sum)).toEqual([13, 7]);
     expect(incremental.metrics).toEqual(full.metrics);

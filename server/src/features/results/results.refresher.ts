@@ -1,0 +1,299 @@
+import { sql } from "drizzle-orm";
+import { Gauge, Histogram, type Registry } from "prom-client";
+import type { Db } from "../../db.js";
+import {
+  boundsOf,
+  CLOCK_SKEW_MS,
+  loadResultsDefinition,
+  type ResultsDefinition,
+} from "./results.definition.js";
+import { computeLooks, type Looks } from "./results.looks.js";
+import { type RefreshOutcome, refreshResultUnits } from "./results.repo.js";
+
+/** A queued `?refresh=full` rebuild. */
+export interface RefreshJob {
+  state: "queued" | "running" | "done" | "failed";
+  requestedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** failed: why (the error's message). */
+  error?: string;
+}
+
+/** What this process knows about the last refresh of one experiment. */
+export interface RefreshStatus {
+  mode: "full" | "incremental";
+  /** When the refresh finished. */
+  finishedAt: string;
+  durationMs: number;
+  rebuiltUnits: number;
+}
+
+/** Options of {@link ResultsRefresher}. */
+export interface ResultsRefresherOptions {
+  db: Db;
+  /** Pause between ticks in ms (default 1000). */
+  intervalMs?: number;
+  /**
+   * Bounded work per tick: an incremental refresh moves an experiment's watermark by at most
+   * this much received data (default 5 minutes); a backlog is caught up over several ticks.
+   */
+  maxAdvanceMs?: number;
+  /**
+   * How old the sequential chart's looks (results.looks.ts, a scan of the raw events like a
+   * full rebuild) may get before the worker recomputes them (default 10 minutes; one per tick).
+   */
+  looksEveryMs?: number;
+  /** Prometheus registry for the refresh gauges (lag, duration, last refresh). */
+  registry?: Registry;
+  onError?: (error: unknown, experimentKey: string) => void;
+}
+
+/** Default pause between refresh ticks (ms). */
+export const DEFAULT_REFRESH_INTERVAL_MS = 1000;
+/** Default largest watermark advance of one incremental refresh (ms of received data). */
+export const DEFAULT_MAX_ADVANCE_MS = 5 * 60_000;
+/** Default age after which the worker recomputes an experiment's looks (ms). */
+export const DEFAULT_LOOKS_EVERY_MS = 10 * 60_000;
+
+/**
+ * The background refresh worker: every tick it refreshes `results_units` of every running
+ * experiment and of stopped experiments whose attribution windows are still open (so the
+ * refresh after the stop happens), queued full rebuilds first. At most one refresher per
+ * experiment runs across all server processes on one database: a refresh that finds the
+ * experiment's advisory lock taken is skipped until the next tick. Requests never refresh;
+ * they read the latest refreshed state ({@link status}).
+ */
+export class ResultsRefresher {
+  private readonly db: Db;
+  private readonly intervalMs: number;
+  private readonly maxAdvanceMs: number;
+  private readonly onError: ((error: unknown, key: string) => void) | undefined;
+  private readonly jobs = new Map<string, RefreshJob>();
+  private readonly statuses = new Map<string, RefreshStatus>();
+  private readonly lookCache = new Map<string, Looks>();
+  private readonly looksEveryMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private readonly lag: Gauge<"experiment"> | undefined;
+  private readonly duration: Histogram<"mode"> | undefined;
+  private readonly lastRefresh: Gauge<"experiment"> | undefined;
+
+  constructor(options: ResultsRefresherOptions) {
+    this.db = options.db;
+    this.intervalMs = options.intervalMs ?? DEFAULT_REFRESH_INTERVAL_MS;
+    this.maxAdvanceMs = options.maxAdvanceMs ?? DEFAULT_MAX_ADVANCE_MS;
+    this.onError = options.onError;
+    this.looksEveryMs = options.looksEveryMs ?? DEFAULT_LOOKS_EVERY_MS;
+    const registers = options.registry ? [options.registry] : undefined;
+    if (registers) {
+      this.lag = new Gauge({
+        name: "results_refresh_lag_seconds",
+        help: "Seconds between now and the results watermark (data through) at the last refresh",
+        labelNames: ["experiment"],
+        registers,
+      });
+      this.lastRefresh = new Gauge({
+        name: "results_refresh_last_timestamp_seconds",
+        help: "Unix time of the last finished results refresh",
+        labelNames: ["experiment"],
+        registers,
+      });
+      this.duration = new Histogram({
+        name: "results_refresh_duration_seconds",
+        help: "Duration of results refreshes",
+        labelNames: ["mode"],
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+        registers,
+      });
+    }
+  }
+
+  /** Starts ticking (first tick at once). */
+  start(): void {
+    if (this.timer || this.stopped) return;
+    const loop = () => {
+      if (this.stopped) return;
+      this.running = this.tick().then(
+        () => undefined,
+        () => undefined,
+      );
+      void this.running.finally(() => {
+        this.running = null;
+        if (!this.stopped) this.timer = setTimeout(loop, this.intervalMs);
+      });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  /** Stops ticking; resolves after a refresh in progress has finished (`start()` may follow). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+    this.stopped = false;
+  }
+
+  /** Queues a full rebuild of one experiment (run by the next tick); returns its job. */
+  requestFull(key: string): RefreshJob {
+    const current = this.jobs.get(key);
+    if (current && (current.state === "queued" || current.state === "running")) return current;
+    const job: RefreshJob = { state: "queued", requestedAt: new Date().toISOString() };
+    this.jobs.set(key, job);
+    return job;
+  }
+
+  /** The last full-rebuild job of one experiment requested on this process. */
+  job(key: string): RefreshJob | undefined {
+    return this.jobs.get(key);
+  }
+
+  /** The looks of one experiment last computed by this process. */
+  looks(key: string): Looks | undefined {
+    return this.lookCache.get(key);
+  }
+
+  /** Computes the looks of one experiment now (the worker does so when they are older than `looksEveryMs`). */
+  async computeLooks(key: string): Promise<Looks | undefined> {
+    const def = await loadResultsDefinition(this.db, key);
+    const looks = await computeLooks(this.db, {
+      experimentKey: key,
+      metrics: def.metrics,
+      bounds: boundsOf(def.experiment),
+    });
+    if (looks) this.lookCache.set(key, looks);
+    return looks;
+  }
+
+  /** The last refresh of one experiment run by this process. */
+  status(key: string): RefreshStatus | undefined {
+    return this.statuses.get(key);
+  }
+
+  /**
+   * One pass: queued full rebuilds, then every experiment that needs keeping current. Returns
+   * the experiments refreshed (skipped ones, locked by another refresher, are left out).
+   */
+  async tick(): Promise<string[]> {
+    const done: string[] = [];
+    for (const [key, job] of this.jobs) {
+      if (job.state !== "queued") continue;
+      job.state = "running";
+      job.startedAt = new Date().toISOString();
+      try {
+        const def = await loadResultsDefinition(this.db, key);
+        const outcome = await this.refreshOne(def, true);
+        if (outcome) {
+          job.state = "done";
+          done.push(key);
+        } else job.state = "queued"; // another process holds the lock: retry next tick
+      } catch (error) {
+        job.state = "failed";
+        job.error = error instanceof Error ? error.message : String(error);
+        this.onError?.(error, key);
+      }
+      if (job.state !== "queued") job.finishedAt = new Date().toISOString();
+      if (this.stopped) return done;
+    }
+    for (const candidate of await this.candidates()) {
+      if (this.stopped) break;
+      if (done.includes(candidate.key)) continue;
+      try {
+        const def = await loadResultsDefinition(this.db, candidate.key);
+        if (!needsRefresh(def, candidate)) continue;
+        if (await this.refreshOne(def, false)) done.push(candidate.key);
+      } catch (error) {
+        this.onError?.(error, candidate.key);
+      }
+    }
+    // Bounded: at most one look computation per tick, the oldest first.
+    const due = done
+      .map((key) => ({ key, at: this.lookCache.get(key)?.computedAt.getTime() ?? 0 }))
+      .filter((x) => Date.now() - x.at >= this.looksEveryMs)
+      .sort((a, b) => a.at - b.at)[0];
+    if (due && !this.stopped) {
+      try {
+        await this.computeLooks(due.key);
+      } catch (error) {
+        this.onError?.(error, due.key);
+      }
+    }
+    return done;
+  }
+
+  /** Refreshes one experiment now (the worker's unit of work; tests call it to step the worker). */
+  async refresh(key: string, options: { full?: boolean } = {}): Promise<RefreshOutcome | null> {
+    return this.refreshOne(await loadResultsDefinition(this.db, key), options.full ?? false);
+  }
+
+  private async refreshOne(def: ResultsDefinition, full: boolean): Promise<RefreshOutcome | null> {
+    const { experiment } = def;
+    if (experiment.variants.length === 0) return null;
+    const started = performance.now();
+    const outcome = await refreshResultUnits(this.db, {
+      experimentKey: experiment.key,
+      variants: experiment.variants.map((v) => v.key),
+      metrics: def.metrics,
+      bounds: boundsOf(experiment),
+      full,
+      maxAdvanceMs: this.maxAdvanceMs,
+    });
+    if (!outcome) return null;
+    const durationMs = performance.now() - started;
+    const finishedAt = new Date();
+    this.statuses.set(experiment.key, {
+      mode: outcome.mode,
+      finishedAt: finishedAt.toISOString(),
+      durationMs,
+      rebuiltUnits: outcome.rebuiltUnits,
+    });
+    this.duration?.observe({ mode: outcome.mode }, durationMs / 1000);
+    this.lag?.set(
+      { experiment: experiment.key },
+      (finishedAt.getTime() - outcome.watermark.getTime()) / 1000,
+    );
+    this.lastRefresh?.set({ experiment: experiment.key }, finishedAt.getTime() / 1000);
+    return outcome;
+  }
+
+  /** Running and stopped experiments with their refresh state, least recently refreshed first. */
+  private async candidates(): Promise<Candidate[]> {
+    const rows = await this.db.execute<{
+      key: string;
+      watermark: number | null;
+      refreshed: number | null;
+    }>(sql`
+      select e.key, extract(epoch from s.watermark)::float8 as watermark,
+        extract(epoch from s.refreshed_at)::float8 as refreshed
+      from experiments e left join results_state s on s.experiment_key = e.key
+      where e.status in ('running', 'stopped')
+      order by s.refreshed_at nulls first, e.key`);
+    return rows.rows.map((r) => ({
+      key: r.key,
+      watermark: r.watermark === null ? null : new Date(Number(r.watermark) * 1000),
+      refreshedAt: r.refreshed === null ? null : new Date(Number(r.refreshed) * 1000),
+    }));
+  }
+}
+
+interface Candidate {
+  key: string;
+  watermark: Date | null;
+  refreshedAt: Date | null;
+}
+
+/**
+ * Running experiments always; stopped ones until refreshed after the stop and until their
+ * watermark passes the stop plus the clock skew plus the longest metric window (events
+ * attributed to the last exposures can still arrive until then).
+ */
+function needsRefresh(def: ResultsDefinition, c: Candidate): boolean {
+  const { experiment } = def;
+  if (experiment.status === "running") return true;
+  if (experiment.status !== "stopped" || !experiment.stoppedAt) return false;
+  if (!c.watermark || !c.refreshedAt || c.refreshedAt <= experiment.stoppedAt) return true;
+  const longest = Math.max(0, ...def.metrics.map((m) => m.windowHours)) * 3_600_000;
+  return c.watermark.getTime() < experiment.stoppedAt.getTime() + CLOCK_SKEW_MS + longest;
+}

@@ -1,0 +1,218 @@
+/**
+ * SQL builders of the results engine (no I/O here; results.repo.ts runs them).
+ *
+ * Citus shape: every statement below is written so that Citus can push it down to the shards
+ * when `exposures`, `events` and `results_units` are distributed (colocated) by `unit_id`:
+ * - joins of the distributed tables are always on `unit_id`, and everything is grouped by
+ *   `unit_id` before any cross-unit step;
+ * - writes use subqueries in `FROM` (no `with ... as materialized` CTE inside a write, which
+ *   Citus plans as separate steps that pull rows to the coordinator);
+ * - no CTE is used twice (the breakdown's `base` is `not materialized`);
+ * - rebuilt units are counted from the statement's row count, not `returning` + `count(*)`;
+ * - the watermark (results.repo.ts) is taken on the node that runs the ingestion
+ *   transactions: with Citus that is the coordinator, where `received_at` (`now()`) is
+ *   assigned and where `pg_stat_activity` lists the open ingestion transactions.
+ */
+import { type SQL, sql } from "drizzle-orm";
+import type { MetricType } from "../metrics/metrics.table.js";
+
+/** What the SQL needs to know about one metric. */
+export interface MetricSpec {
+  key: string;
+  eventName: string;
+  type: MetricType;
+  windowHours: number;
+  cap: number | null;
+}
+
+/**
+ * Exposures count only between `lo` and `hi` (the experiment's start minus the clock skew and
+ * its stop plus the clock skew); `hi` null = still running.
+ */
+export interface TimeBounds {
+  lo: Date | null;
+  hi: Date | null;
+}
+
+/**
+ * Event values are clamped to ±this in results so that no sum or sum of squares can overflow
+ * float8 (1.8e308): |value| ≤ 1e100 per event, 1e9 events per unit and 1e9 units give sums of
+ * squares below 1e240. Ingestion bounds values much more tightly (docs/ingest.md).
+ */
+export const RESULTS_VALUE_BOUND = 1e100;
+
+export const list = (values: string[]): SQL =>
+  sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
+
+const hours = (h: number): SQL => sql`make_interval(hours => ${Math.trunc(h)}::int)`;
+
+// least/greatest skip NULLs, so a null value stays null only through the `case`.
+const bounded = (expr: SQL): SQL =>
+  sql`case when ${expr} is null then null else least(greatest(${expr}, ${-RESULTS_VALUE_BOUND}::float8), ${RESULTS_VALUE_BOUND}::float8) end`;
+
+/** `array[...]::float8[]` per-unit n/s/k aggregates of all metrics over events `e` joined to units `u`. */
+export function metricArrays(metrics: MetricSpec[]): SQL {
+  if (metrics.length === 0) return sql`'{}'::float8[] as n, '{}'::float8[] as s, '{}'::float8[] as k`;
+  const inWindow = (m: MetricSpec) =>
+    sql`e.name = ${m.eventName} and e.ts < u.first_ts + ${hours(m.windowHours)}`;
+  const n = metrics.map((m) => sql`count(e.ts) filter (where ${inWindow(m)})`);
+  const s = metrics.map((m) => sql`coalesce(sum(${bounded(sql`e.value`)}) filter (where ${inWindow(m)}), 0)`);
+  const k = metrics.map((m) => sql`count(e.value) filter (where ${inWindow(m)})`);
+  const arr = (parts: SQL[]) => sql`array[${sql.join(parts, sql`, `)}]::float8[]`;
+  return sql`${arr(n)} as n, ${arr(s)} as s, ${arr(k)} as k`;
+}
+
+/** Join condition of attributed events: name of a metric, at/after first exposure, before the longest window. */
+function eventJoin(metrics: MetricSpec[]): SQL {
+  const maxWindow = Math.max(...metrics.map((m) => m.windowHours));
+  const names = [...new Set(metrics.map((m) => m.eventName))];
+  return sql`e.unit_id = u.unit_id and e.name in (${list(names)})
+    and e.ts >= u.first_ts and e.ts < u.first_ts + ${hours(maxWindow)}`;
+}
+
+const ts = (d: Date | null, fallback: "-infinity" | "infinity"): SQL =>
+  d ? sql`${d.toISOString()}::timestamptz` : sql.raw(`'${fallback}'::timestamptz`);
+
+/** Inputs of {@link rebuildUnitsSql}. */
+export interface RebuildInput {
+  experimentKey: string;
+  variants: string[];
+  metrics: MetricSpec[];
+  bounds: TimeBounds;
+}
+
+/**
+ * (Re)builds `results_units` rows from the raw tables: per unit, its first exposure among known
+ * variants inside the time bounds, then the unit's attributed events of every metric in one
+ * pass. A unit with no exposure inside the bounds keeps a row built from all its exposures, so
+ * its `first_ts` lies outside the bounds: readers leave it out and count it (before start /
+ * after stop). `unitFilter` restricts the rebuild to some units (incremental refresh); absent,
+ * every unit is rebuilt. Rows received after `watermark` are left for the next refresh.
+ */
+export function rebuildUnitsSql(input: RebuildInput, watermark: Date, unitFilter: SQL | null): SQL {
+  const { experimentKey, variants, metrics, bounds } = input;
+  const w = watermark.toISOString();
+  const filter = unitFilter ? sql`and x.unit_id in (${unitFilter})` : sql``;
+  const events =
+    metrics.length > 0
+      ? sql`left join events e on ${eventJoin(metrics)} and e.received_at <= ${w}::timestamptz`
+      : sql``;
+  const inb = sql`(x.ts >= ${ts(bounds.lo, "-infinity")} and x.ts <= ${ts(bounds.hi, "infinity")})`;
+  return sql`
+    insert into results_units (experiment_key, unit_id, variant_key, multi, first_ts, first_day, attributes, n, s, k)
+    select ${experimentKey}, u.unit_id, u.variant_key, u.multi, u.first_ts,
+      floor(extract(epoch from u.first_ts) / 86400)::int, u.attributes, ${metricArrays(metrics)}
+    from (
+      select x.unit_id,
+        coalesce(min(x.ts) filter (where ${inb}), min(x.ts)) as first_ts,
+        coalesce(min(x.variant_key) filter (where ${inb}), min(x.variant_key)) as variant_key,
+        case when bool_or(${inb})
+          then min(x.variant_key) filter (where ${inb}) <> max(x.variant_key) filter (where ${inb})
+          else min(x.variant_key) <> max(x.variant_key) end as multi,
+        (array_agg(x.attributes order by (not ${inb}), x.ts, x.id))[1] as attributes
+      from exposures x
+      where x.experiment_key = ${experimentKey} and x.variant_key in (${list(variants)})
+        and x.received_at <= ${w}::timestamptz ${filter}
+      group by x.unit_id
+    ) u
+    ${events}
+    group by u.unit_id, u.variant_key, u.multi, u.first_ts, u.attributes`;
+}
+
+/**
+ * Adds events received in (from, to] to the rows of already-known units: the fresh events
+ * (BRIN on `received_at`) joined to their units by primary key, aggregated per unit in a
+ * subquery in `FROM` (one task per shard on Citus).
+ */
+export function addEventsSql(experimentKey: string, metrics: MetricSpec[], from: Date, to: Date): SQL {
+  const names = [...new Set(metrics.map((m) => m.eventName))];
+  const maxWindow = Math.max(...metrics.map((m) => m.windowHours));
+  const add = (col: string) =>
+    sql.raw(
+      `array[${metrics.map((_, i) => `r.${col}[${i + 1}] + d.${col}[${i + 1}]`).join(", ")}]::float8[]`,
+    );
+  return sql`
+    update results_units r set n = ${add("n")}, s = ${add("s")}, k = ${add("k")}
+    from (
+      select u.unit_id, ${metricArrays(metrics)}
+      from events e join results_units u on u.experiment_key = ${experimentKey} and u.unit_id = e.unit_id
+      where e.received_at > ${from.toISOString()}::timestamptz and e.received_at <= ${to.toISOString()}::timestamptz
+        and e.name in (${list(names)})
+        and e.ts >= u.first_ts and e.ts < u.first_ts + ${hours(maxWindow)}
+      group by u.unit_id
+    ) d
+    where r.experiment_key = ${experimentKey} and r.unit_id = d.unit_id`;
+}
+
+/** Per-metric capped value expressions and the six sums read for each. */
+export function metricSums(metrics: MetricSpec[]): SQL {
+  if (metrics.length === 0) return sql``;
+  const parts = metrics.map((m, idx) => {
+    const i = idx + 1;
+    const cap = m.cap;
+    const capped = (expr: string) => (cap === null ? expr : `least(${expr}, ${Number(cap)}::float8)`);
+    let x: string;
+    let filter = "true";
+    let y = "1";
+    // Binomial values are 0/1 and never capped.
+    switch (m.type) {
+      case "binomial":
+        x = `(n[${i}] > 0)::int::float8`;
+        break;
+      case "count":
+        x = capped(`n[${i}]`);
+        break;
+      case "sum":
+        x = capped(`s[${i}]`);
+        break;
+      case "mean":
+        // A ratio metric: numerator Σ value (capped at cap × count, i.e. the unit's mean at cap),
+        // denominator the count of valued events; units without one are not in the denominator.
+        x = cap === null ? `s[${i}]` : `least(s[${i}], ${Number(cap)}::float8 * k[${i}])`;
+        y = `k[${i}]`;
+        filter = `k[${i}] > 0`;
+        break;
+    }
+    const f = `filter (where ${filter})`;
+    if (m.type === "binomial") return sql.raw(`coalesce(sum(${x}), 0)::float8 as m${idx}_sx`);
+    if (m.type !== "mean") {
+      return sql.raw(
+        `coalesce(sum(${x}), 0)::float8 as m${idx}_sx, coalesce(sum((${x}) * (${x})), 0)::float8 as m${idx}_sxx`,
+      );
+    }
+    return sql.raw(`count(*) ${f}::float8 as m${idx}_n, coalesce(sum(${x}) ${f}, 0)::float8 as m${idx}_sx,
+      coalesce(sum((${x}) * (${x})) ${f}, 0)::float8 as m${idx}_sxx, coalesce(sum(${y}) ${f}, 0)::float8 as m${idx}_sy,
+      coalesce(sum((${y})::float8 * (${y})) ${f}, 0)::float8 as m${idx}_syy, coalesce(sum((${x}) * (${y})) ${f}, 0)::float8 as m${idx}_sxy`);
+  });
+  return sql`, ${sql.join(parts, sql`, `)}`;
+}
+
+/** 0: counted; 1: first exposure before the start (minus skew); 2: after the stop (plus skew). */
+export function exclusionClass(bounds: TimeBounds): SQL {
+  return sql`case when first_ts < ${ts(bounds.lo, "-infinity")} then 1
+    when first_ts > ${ts(bounds.hi, "infinity")} then 2 else 0 end`;
+}
+
+/** Rows of counted units only (first exposure inside the bounds). */
+export function insideBounds(bounds: TimeBounds): SQL {
+  return sql`first_ts >= ${ts(bounds.lo, "-infinity")} and first_ts <= ${ts(bounds.hi, "infinity")}`;
+}
+
+/**
+ * The watermark: every `exposures`/`events` row with `received_at` at or before it is committed.
+ * `received_at` defaults to `now()`, the start of the inserting transaction, so an uncommitted
+ * row has `received_at ≥` the start of the oldest open transaction. The watermark is the earlier
+ * of this transaction's start and the oldest other open client transaction's start (refresh
+ * transactions, marked by `application_name`, never insert and are ignored), minus 1 ms and
+ * floored to the millisecond (the precision at which it is stored and compared again).
+ */
+export function watermarkSql(refreshAppName: string): SQL {
+  return sql`select floor(extract(epoch from least(now(), coalesce((
+      select min(xact_start) from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null
+        and backend_type = 'client backend' and application_name <> ${refreshAppName}), now())))
+      * 1000 - 1)::float8 as w`;
+}
