@@ -6,8 +6,10 @@ export const CI_BAR_WIDTH = 200;
 const HEIGHT = 30;
 const PAD = 8;
 
+// Better uses the text shade: Okabe-Ito blue #0072B2 in light, lightened in dark where the fill
+// would vanish on the dark surface.
 const FILL: Record<VerdictKind, string> = {
-  better: "var(--better-fill)",
+  better: "var(--better)",
   worse: "var(--worse-fill)",
   inconclusive: "var(--inconclusive-fill)",
 };

@@ -25,7 +25,7 @@ export function Breakdown({ report, dimension, loading, mode, settings, onDimens
   const breakdown = report.breakdown?.dimension === dimension ? report.breakdown : undefined;
   const variants = report.units.map((u) => u.variant);
   return (
-    <section aria-labelledby="breakdown-title" className={styles.section}>
+    <section aria-labelledby="breakdown-title" className={`card ${styles.section}`}>
       <div className={styles.sectionHead}>
         <h2 id="breakdown-title" className={styles.sectionTitle}>
           Breakdown

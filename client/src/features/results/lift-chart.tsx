@@ -11,7 +11,7 @@ const HEIGHT = 240;
 const M = { top: 14, right: 20, bottom: 36, left: 70 };
 
 const FILL = {
-  better: "var(--better-fill)",
+  better: "var(--better)",
   worse: "var(--worse-fill)",
   inconclusive: "var(--inconclusive-fill)",
 } as const;

@@ -26,7 +26,7 @@ export function PowerPanel({ report }: { report: ResultsReport }) {
                   : `The chance that the ${test} would call a real ${change} change in ${p.metric ?? "the primary metric"} significant with the units collected so far (α = ${formatNumber(p.alpha, 4)}${p.comparisons > 1 ? `, ${p.comparisons} comparisons` : ""}). The target is ${formatPercent(p.target, 0)}. This is not the power of the observed effect.`
               }
             >
-              {formatPercent(p.achieved, 0)}
+              {formatPercent(p.achieved, p.achieved !== null && p.achieved < 0.1 ? undefined : 0)}
             </Explain>
             <span className="muted"> to detect {change}</span>
           </dd>
