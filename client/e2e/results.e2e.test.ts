@@ -109,10 +109,21 @@ describe("the results page in Chromium, against the real server", () => {
     const bar = row.getByRole("img");
     expect(await bar.getAttribute("aria-label")).toContain("always-valid interval");
 
-    // Power and days left from the report.
-    expect(await page.getByTestId("power").textContent()).toContain(
-      `${Math.round(report.power.achieved * 100)}%`,
+    // Power from the report (below 10 % with more decimals); another effect to detect goes to the
+    // server and into the URL.
+    const shown = (x: number) =>
+      x < 0.1 ? `${(x * 100).toFixed(x >= 0.01 ? 1 : x >= 0.001 ? 2 : 3)}%` : `${Math.round(x * 100)}%`;
+    expect(await page.getByTestId("power").textContent()).toBe(
+      `${shown(report.power.achieved)} to detect 5.0%`,
     );
+    await page.getByLabel("Effect to detect (relative)").fill("30");
+    await page.getByRole("button", { name: "Recompute" }).click();
+    await expect.poll(() => page.url()).toContain("mde=0.3");
+    const at30 = (await app.request("GET", "/api/v1/experiments/checkout-v3/results?mde=0.3")).body;
+    expect(at30.power.achieved).toBeGreaterThan(report.power.achieved);
+    await expect
+      .poll(() => page.getByTestId("power").textContent())
+      .toBe(`${shown(at30.power.achieved)} to detect 30.0%`);
 
     // Charts state their numbers.
     expect(await page.getByRole("img", { name: /New units per day by variant over/ }).count()).toBe(1);
@@ -207,8 +218,9 @@ describe("the results page in Chromium, against the real server", () => {
   it("screenshots the results page in light and dark", async () => {
     const page = await newPage();
     await signIn(page);
-    await openResults(page, "checkout-v3", "?diff=absolute");
+    await openResults(page, "checkout-v3", "?diff=absolute&dimension=device&mde=0.2");
     await page.getByRole("img", { name: /Cumulative absolute lift of fast/ }).waitFor();
+    await page.getByTestId("segment-desktop").waitFor({ timeout: 30_000 });
     await expectNoSeriousA11yViolations(page, "results");
     await screenshotBothThemes(page, "results");
     await page.close();

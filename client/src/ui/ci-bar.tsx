@@ -50,6 +50,7 @@ export function CiBar({ domain, estimate, ci, sequentialCi, kind, label }: CiBar
       width={CI_BAR_WIDTH}
       height={HEIGHT}
     >
+      <title>{label}</title>
       {sequentialCi && (
         <rect
           x={x(clamp(sequentialCi[0]))}

@@ -1,4 +1,4 @@
-import type { ResultsReport } from "../../api/types.js";
+import type { Experiment, ResultsReport } from "../../api/types.js";
 import { Button } from "../../ui/button.js";
 import { Explain } from "../../ui/explain.js";
 import { formatDateTime } from "../../ui/format.js";
@@ -8,6 +8,8 @@ import styles from "./results.module.css";
 /** Props of {@link DecisionBanner}. */
 export interface DecisionBannerProps {
   report: ResultsReport;
+  /** The decision recorded when the experiment was stopped, if any. */
+  recorded?: Experiment["decision"];
   /** When the browser received this report (ms since epoch). */
   fetchedAt: number;
   refreshing: boolean;
@@ -32,8 +34,14 @@ const MARK = {
   "not-enough-data": "…",
 } as const;
 
-/** The recommendation, its reasons, how fresh the data is, and the refresh button. */
-export function DecisionBanner({ report, fetchedAt, refreshing, onRefresh }: DecisionBannerProps) {
+const OUTCOMES = {
+  ship: "Shipped",
+  rollback: "Rolled back",
+  inconclusive: "Stopped as inconclusive",
+} as const;
+
+/** The recommendation, its reasons (and the decision recorded at the stop), how fresh the data is, and the refresh button. */
+export function DecisionBanner({ report, recorded, fetchedAt, refreshing, onRefresh }: DecisionBannerProps) {
   const { decision } = report;
   const rec = RECOMMENDATIONS[decision.recommendation];
   const title =
@@ -58,6 +66,15 @@ export function DecisionBanner({ report, fetchedAt, refreshing, onRefresh }: Dec
               <li key={r}>{r}</li>
             ))}
           </ul>
+        )}
+        {recorded && (
+          <p className={styles.recorded} data-testid="recorded-decision">
+            <strong>
+              Decision recorded: {OUTCOMES[recorded.outcome]}
+              {recorded.outcome === "ship" && recorded.variant ? ` ${recorded.variant}` : ""}
+            </strong>
+            {recorded.note ? ` — ${recorded.note}` : ""}
+          </p>
         )}
       </div>
       <div className={styles.freshness}>

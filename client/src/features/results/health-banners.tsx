@@ -81,6 +81,45 @@ export function SrmBanner({
   );
 }
 
+const CHECK_NAMES = {
+  srm: "Sample ratio",
+  "multiple-exposures": "Multiple exposures",
+  "sample-size": "Enough data",
+} as const;
+const STATUS_WORDS = {
+  ok: "✓ Passed",
+  warning: "… Not yet",
+  problem: "⚠ Problem",
+  "not-checked": "– Not checked",
+} as const;
+
+/** Every health check with its status and sentence, folded into one line. */
+export function HealthSummary({ report }: { report: ResultsReport }) {
+  const { checks, status } = report.health;
+  const problems = checks.filter((c) => c.status === "problem").length;
+  const title =
+    status === "ok"
+      ? `Health: all ${checks.length} checks passed`
+      : status === "problem"
+        ? `Health: ${problems} ${problems === 1 ? "problem" : "problems"}`
+        : "Health: no verdict yet";
+  return (
+    <details className={styles.healthSummary} data-testid="health">
+      <summary>{title}</summary>
+      <ul>
+        {checks.map((c) => (
+          <li key={c.check}>
+            <span className={c.status === "problem" ? styles.srmBad : styles.checkStatus}>
+              {STATUS_WORDS[c.status]}
+            </span>{" "}
+            <strong>{CHECK_NAMES[c.check]}</strong>: {c.message}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 /** The health banners the report calls for (nothing when every check is ok). */
 export function HealthBanners({ report }: { report: ResultsReport }) {
   const multi = report.health.checks.find((c) => c.check === "multiple-exposures");

@@ -1,10 +1,55 @@
+import { useId, useState } from "react";
 import type { ResultsReport } from "../../api/types.js";
+import { Button } from "../../ui/button.js";
 import { Explain } from "../../ui/explain.js";
 import { formatCount, formatDays, formatNumber, formatPercent } from "../../ui/format.js";
+import { PERCENT_RULE, parsePercent, percentText } from "../planner/number-input.js";
 import styles from "./results.module.css";
 
+/** The effect the power figure refers to: a percent field that applies on submit. */
+function MdeForm({ mde, onMde }: { mde: number; onMde: (mde: number | null) => void }) {
+  const [text, setText] = useState(percentText(mde));
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  return (
+    <form
+      className={styles.mdeForm}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const parsed = parsePercent(text);
+        if (!parsed.ok) return setError(parsed.message);
+        if (!(parsed.value > 0 && parsed.value < 10))
+          return setError("Use an effect above 0 % and below 1,000 %.");
+        setError(null);
+        onMde(parsed.value === 0.05 ? null : parsed.value);
+      }}
+    >
+      <label htmlFor={id}>Effect to detect (relative)</label>
+      <input
+        id={id}
+        className="input"
+        value={text}
+        inputMode="decimal"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`${id}-hint`}
+        onChange={(e) => setText(e.target.value)}
+      />
+      <Button type="submit">Recompute</Button>
+      <span id={`${id}-hint`} className={error ? "field-error" : "field-hint"}>
+        {error ?? PERCENT_RULE}
+      </span>
+    </form>
+  );
+}
+
 /** Power achieved, units needed and days left, with the units so far and the traffic. */
-export function PowerPanel({ report }: { report: ResultsReport }) {
+export function PowerPanel({
+  report,
+  onMde,
+}: {
+  report: ResultsReport;
+  onMde: (mde: number | null) => void;
+}) {
   const p = report.power;
   const test = p.test === "sequential" ? "always-valid sequential test" : "fixed-horizon test";
   const change = formatPercent(p.mde);
@@ -12,9 +57,12 @@ export function PowerPanel({ report }: { report: ResultsReport }) {
   const reached = p.achieved !== null && p.achieved >= p.target;
   return (
     <section aria-labelledby="power-title" className={`card ${styles.panel}`}>
-      <h2 id="power-title" className={styles.sectionTitle}>
-        Power and time
-      </h2>
+      <div className={styles.sectionHead}>
+        <h2 id="power-title" className={styles.sectionTitle}>
+          Power and time
+        </h2>
+        <MdeForm key={p.mde} mde={p.mde} onMde={onMde} />
+      </div>
       <dl className={styles.facts}>
         <div>
           <dt>Power achieved</dt>

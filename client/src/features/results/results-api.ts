@@ -6,10 +6,10 @@ import { experimentKeys } from "../experiments/experiments-api.js";
 /** Query keys of the results page. */
 export const resultsKeys = {
   experiment: (key: string) => [...experimentKeys.all, "one", key] as const,
-  report: (key: string, dimension: string | undefined) =>
-    dimension === undefined
+  report: (key: string, dimension: string | undefined, mde: number | undefined) =>
+    dimension === undefined && mde === undefined
       ? experimentKeys.results(key)
-      : ([...experimentKeys.results(key), { dimension }] as const),
+      : ([...experimentKeys.results(key), { dimension, mde }] as const),
 };
 
 /** `GET /api/v1/experiments/:key` (name, variants and weights, analysis settings). */
@@ -22,16 +22,19 @@ export function useExperiment(key: string) {
 }
 
 /**
- * `GET /api/v1/experiments/:key/results[?dimension=]`: the report (with the breakdown when a
- * dimension is chosen). The server refreshes its aggregates incrementally on every request, so
+ * `GET /api/v1/experiments/:key/results[?dimension=][&mde=]`: the report (with the breakdown when a
+ * dimension is chosen, power for the chosen effect). The server refreshes its aggregates incrementally on every request, so
  * `refetch()` is the refresh button. The previous report stays on screen while another dimension
  * loads.
  */
-export function useResults(key: string, dimension: string | undefined) {
+export function useResults(key: string, dimension: string | undefined, mde?: number) {
   return useQuery({
-    queryKey: resultsKeys.report(key, dimension),
+    queryKey: resultsKeys.report(key, dimension, mde),
     queryFn: ({ signal }) => {
-      const query = dimension === undefined ? "" : `?dimension=${encodeURIComponent(dimension)}`;
+      const params = new URLSearchParams();
+      if (dimension !== undefined) params.set("dimension", dimension);
+      if (mde !== undefined) params.set("mde", String(mde));
+      const query = params.toString() ? `?${params}` : "";
       return apiFetch<ResultsReport>(`/api/v1/experiments/${encodeURIComponent(key)}/results${query}`, {
         signal,
       });

@@ -5,7 +5,7 @@ import { formatDateTime, formatPercent } from "../../ui/format.js";
 import { useDocumentTitle } from "../../ui/use-document-title.js";
 import { Breakdown } from "./breakdown.js";
 import { DecisionBanner } from "./decision-banner.js";
-import { HealthBanners } from "./health-banners.js";
+import { HealthBanners, HealthSummary } from "./health-banners.js";
 import { LiftCharts } from "./lift-chart.js";
 import { PowerPanel } from "./power-panel.js";
 import styles from "./results.module.css";
@@ -72,7 +72,7 @@ export function ResultsPage() {
   const { key = "" } = useParams();
   const [view, update] = useResultsView();
   const experiment = useExperiment(key);
-  const results = useResults(key, view.dimension);
+  const results = useResults(key, view.dimension, view.mde);
   const name = experiment.data?.name ?? key;
   useDocumentTitle(`Results of ${name}`);
   const report = results.data;
@@ -164,8 +164,15 @@ function ResultsBody({
   const chartMetric = report.metrics.find((m) => m.metric === view.metric) ?? report.metrics[0];
   return (
     <>
-      <DecisionBanner report={report} fetchedAt={fetchedAt} refreshing={refreshing} onRefresh={onRefresh} />
+      <DecisionBanner
+        report={report}
+        recorded={experiment?.decision ?? null}
+        fetchedAt={fetchedAt}
+        refreshing={refreshing}
+        onRefresh={onRefresh}
+      />
       <HealthBanners report={report} />
+      <HealthSummary report={report} />
 
       <section aria-labelledby="scorecard-title" className={`card ${styles.section}`}>
         <div className={styles.sectionHead}>
@@ -202,7 +209,7 @@ function ResultsBody({
         />
       </section>
 
-      <PowerPanel report={report} />
+      <PowerPanel report={report} onMde={(mde) => update({ mde: mde === null ? null : String(mde) })} />
 
       <section aria-labelledby="time-title" className={`card ${styles.section}`}>
         <h2 id="time-title" className={styles.sectionTitle}>

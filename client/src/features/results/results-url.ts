@@ -1,7 +1,7 @@
 /**
  * The results view in the URL, so every view is a shareable link: `diff` (relative | absolute),
  * `dimension` (breakdown attribute), `metric` (the lift chart's metric), `cumulative` (units
- * chart). Bad values fall back to the defaults.
+ * chart), `mde` (the effect the power figure refers to). Bad values fall back to the defaults.
  */
 import { useSearchParams } from "react-router";
 import { z } from "zod";
@@ -23,6 +23,8 @@ export const resultsSearchSchema = z.object({
     .enum(["1", "0"])
     .transform((v) => v === "1")
     .catch(false),
+  /** Relative effect the power figure refers to (the server's `mde`, 0.05 = 5 %). */
+  mde: z.coerce.number().gt(0).lt(10).optional().catch(undefined),
 });
 
 /** The parsed view. */
@@ -31,13 +33,14 @@ export interface ResultsView {
   dimension: string | undefined;
   metric: string | undefined;
   cumulative: boolean;
+  mde: number | undefined;
 }
 
 /** Reads the view from a query string. */
 export function viewFromSearch(params: URLSearchParams): ResultsView {
   const raw = Object.fromEntries([...params.entries()].filter(([, v]) => v !== ""));
   const v = resultsSearchSchema.parse(raw);
-  return { diff: v.diff, dimension: v.dimension, metric: v.metric, cumulative: v.cumulative };
+  return { diff: v.diff, dimension: v.dimension, metric: v.metric, cumulative: v.cumulative, mde: v.mde };
 }
 
 /** The view from the URL and a function that patches it (null or default removes a key). */
