@@ -125,4 +125,14 @@ export async function seedResultsExperiment(t: TestApp, s: ResultsSeed): Promise
   await t.db.execute(
     `update experiments set started_at = now() - ${int(s.days)} * interval '1 day' where key = ${e}`,
   );
+  await stepResultsWorker(t);
+}
+
+/**
+ * Runs one pass of the background results refresher when the app has one (the report then serves
+ * its latest refreshed state); without a worker the report refreshes on request and this is a no-op.
+ */
+export async function stepResultsWorker(t: TestApp): Promise<void> {
+  const refresher = (t.instance as { refresher?: { tick: () => Promise<unknown> } }).refresher;
+  if (refresher) await refresher.tick();
 }

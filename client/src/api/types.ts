@@ -170,8 +170,8 @@ export interface ResultsReport {
     segments: {
       segment: string;
       units: { variant: string; units: number }[];
-      /** The segment's own SRM check (server: results.segments.ts). */
-      srm: { pValue: number | null; mismatch: boolean; observed: number[]; expected: number[] };
+      /** The segment's own SRM check (server: results.segments.ts); absent from older servers. */
+      srm?: { pValue: number | null; mismatch: boolean; observed: number[]; expected: number[] };
       metrics: MetricReport[];
     }[];
   };

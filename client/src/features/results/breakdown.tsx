@@ -66,6 +66,7 @@ export function Breakdown({ report, dimension, loading, mode, settings, onDimens
           </p>
           {breakdown.segments.map((s) => {
             const total = s.units.reduce((a, u) => a + u.units, 0);
+            const srm = s.srm ?? { pValue: null, mismatch: false, observed: [], expected: [] };
             const primary = scorecardRows(s.metrics).find((r) => r.metric.kind === "primary");
             return (
               <details
@@ -78,10 +79,10 @@ export function Breakdown({ report, dimension, loading, mode, settings, onDimens
                     {breakdown.dimension} = {s.segment}
                   </span>
                   <span>{formatCount(total)} units</span>
-                  <span className={s.srm.mismatch ? styles.srmBad : styles.srmOk}>
-                    {s.srm.mismatch
+                  <span className={srm.mismatch ? styles.srmBad : styles.srmOk}>
+                    {srm.mismatch
                       ? "⚠ Sample ratio mismatch"
-                      : s.srm.pValue === null
+                      : srm.pValue === null
                         ? "Split not checked"
                         : "✓ Split as planned"}
                   </span>
@@ -99,17 +100,17 @@ export function Breakdown({ report, dimension, loading, mode, settings, onDimens
                         {i > 0 && ", "}
                         {u.variant}{" "}
                         <Explain
-                          explanation={`Units of ${u.variant} whose first exposure had ${breakdown.dimension} = ${s.segment}; expected ${formatCount(s.srm.expected[i])} from the planned weights.`}
+                          explanation={`Units of ${u.variant} whose first exposure had ${breakdown.dimension} = ${s.segment}; expected ${formatCount(srm.expected[i])} from the planned weights.`}
                         >
                           {formatCount(u.units)}
                         </Explain>
                       </span>
                     ))}
-                    . Sample ratio check p = {formatPValue(s.srm.pValue)}.
+                    . Sample ratio check p = {formatPValue(srm.pValue)}.
                   </p>
-                  {s.srm.mismatch && (
+                  {srm.mismatch && (
                     <SrmBanner
-                      srm={{ ...s.srm, variants }}
+                      srm={{ ...srm, variants }}
                       title={`Sample ratio mismatch in ${breakdown.dimension} = ${s.segment}`}
                       level={3}
                     />
