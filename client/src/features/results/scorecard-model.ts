@@ -116,6 +116,13 @@ export function axisGroups(rows: ScoreRow[], mode: DiffMode): Map<string, [numbe
   return groups;
 }
 
+/** The counts behind a value: "100 / 1,000" (conversions / units) for rates, "n = 1,000" otherwise. */
+export function formatCounts(type: MetricType, v: VariantStats | null): string {
+  if (!v) return "";
+  if (type === "binomial") return `${formatCount(v.conversions ?? 0)} / ${formatCount(v.units)}`;
+  return `n = ${formatCount(v.units)}`;
+}
+
 /** A metric value as people read it: rates as percents, other metrics as plain numbers. */
 export function formatMetricValue(type: MetricType, x: number | null | undefined): string {
   return type === "binomial" ? formatPercent(x) : formatNumber(x);

@@ -96,8 +96,9 @@ describe("the scorecard", () => {
     renderScorecard("relative");
     const row = within(screen.getByTestId("score-purchased:treatment"));
     // 100/1000 and 130/1000.
-    expect(row.getByRole("button", { name: "10.0%" })).toBeDefined();
-    expect(row.getByRole("button", { name: "13.0%" })).toBeDefined();
+    // The value, then its counts (conversions / units).
+    expect(row.getByRole("button", { name: /^10\.0% ?, 100 \/ 1,000$/ })).toBeDefined();
+    expect(row.getByRole("button", { name: /^13\.0% ?, 130 \/ 1,000$/ })).toBeDefined();
     // 0.13 / 0.10 − 1 = +30.0 %.
     expect(row.getByRole("button", { name: /^\+30\.0%/ })).toBeDefined();
     // R: prop.test(c(130, 100), c(1000, 1000), correct = FALSE)$p.value = 0.03549 → "0.035";
@@ -138,7 +139,7 @@ describe("the scorecard", () => {
     renderScorecard("relative");
     const row = within(screen.getByTestId("score-purchased:treatment"));
     await userEvent.tab();
-    expect(document.activeElement?.textContent).toBe("10.0%");
+    expect(document.activeElement?.textContent).toBe("10.0%, 100 / 1,000");
     const tip = await screen.findAllByRole("tooltip");
     expect(tip[0]?.textContent).toContain(
       "Baseline. control: 10.0% of its 1,000 units converted (100 units did).",

@@ -15,6 +15,7 @@ import {
   explainValue,
   explainVerdict,
   formatDiff,
+  formatCounts,
   formatDiffInterval,
   formatMetricValue,
   liftOf,
@@ -145,13 +146,17 @@ function ScoreRowView({
         <span className="visually-hidden"> on {metric.name}</span>
       </th>
       <td className="num">
-        <Explain explanation={`Baseline. ${explainValue(metric, row.control)}`}>
-          {formatMetricValue(metric.type, row.control?.mean)}
+        <Explain explanation={`Baseline. ${explainValue(metric, row.control)}`} className={styles.value}>
+          <span>{formatMetricValue(metric.type, row.control?.mean)}</span>
+          <span className="visually-hidden">, </span>
+          <span className={styles.counts}>{formatCounts(metric.type, row.control)}</span>
         </Explain>
       </td>
       <td className="num">
-        <Explain explanation={explainValue(metric, row.treatment)}>
-          {formatMetricValue(metric.type, row.treatment?.mean)}
+        <Explain explanation={explainValue(metric, row.treatment)} className={styles.value}>
+          <span>{formatMetricValue(metric.type, row.treatment?.mean)}</span>
+          <span className="visually-hidden">, </span>
+          <span className={styles.counts}>{formatCounts(metric.type, row.treatment)}</span>
         </Explain>
       </td>
       <td className="num">
