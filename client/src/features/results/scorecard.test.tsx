@@ -13,7 +13,17 @@ import type { ResultsReport } from "../../api/types.js";
 import { ExplainProvider } from "../../ui/explain.js";
 import { setLocale } from "../../ui/format.js";
 import { Scorecard } from "./scorecard.js";
-import { axisDomain, type DiffMode, scorecardCsv, scorecardRows } from "./scorecard-model.js";
+import {
+  axisDomain,
+  type DiffMode,
+  explainAdjusted,
+  formatCounts,
+  formatDiff,
+  formatDiffInterval,
+  formatMetricValue,
+  scorecardCsv,
+  scorecardRows,
+} from "./scorecard-model.js";
 
 const binomial = (n: number, conversions: number): MetricSums => ({
   n,
@@ -155,6 +165,37 @@ describe("the scorecard", () => {
 });
 
 describe("scorecard model", () => {
+  it("formats by metric type: rates in % and pp, other metrics as plain signed numbers", () => {
+    expect(formatMetricValue("binomial", 0.1234)).toBe("12.3%");
+    expect(formatMetricValue("mean", 1099.274)).toBe("1,099.27");
+    expect(formatDiff("binomial", "absolute", 0.0151)).toBe("+1.51 pp");
+    expect(formatDiff("sum", "absolute", 1.3333)).toBe("+1.33");
+    expect(formatDiff("count", "relative", -0.05)).toBe("-5.0%");
+    expect(formatDiffInterval("mean", "absolute", [-66.35, -53.72])).toBe("-66.35 – -53.72");
+    expect(
+      formatCounts("binomial", {
+        variant: "a",
+        units: 1200,
+        mean: 0.1,
+        variance: 0.09,
+        sum: 120,
+        conversions: 120,
+      }),
+    ).toBe("120 / 1,200");
+    expect(formatCounts("mean", { variant: "a", units: 75, mean: 6, variance: 1, sum: 450 })).toBe("n = 75");
+  });
+
+  it("explains the adjusted p-value by the experiment's correction and the metric's role", () => {
+    const [primary, guardrail] = scorecardRows(report().metrics);
+    expect(explainAdjusted(primary!, settings)).toContain(
+      "adjusted with Holm's method across every variant × primary metric",
+    );
+    expect(explainAdjusted(primary!, { ...settings, correction: "none" })).toContain(
+      "No correction for multiple comparisons",
+    );
+    expect(explainAdjusted(guardrail!, settings)).toContain("Guardrails are judged unadjusted");
+  });
+
   it("the bars' axis is symmetric around zero and covers every interval", () => {
     const rows = scorecardRows(report().metrics);
     // Absolute: the widest bound is |−0.03715| (refunded) → ±0.03715 × 1.1, but 0.05793 (purchased) is wider.
