@@ -7,10 +7,15 @@
  *    keystroke) and `computePlanDetails` (the 25-point days-against-MDE curve and the 8-week MDE
  *    table, computed in a deferred render that React may interrupt), median over many runs, as a
  *    ratio to one `sampleSizeProportions` call measured in the same run; goal under 16 ms (a frame).
- *
- * Not yet measured here (comes with the results page): navigation to a rendered results page.
+ * 3. Navigation to a rendered results page in headless Chromium (the real server over PGlite, the
+ *    production build): an experiment with 5 metrics × 3 variants and a 60-day series, from the
+ *    navigation's start (`performance.timeOrigin`) to the scorecard, the charts and the decision on
+ *    screen; first (cold) load and the median of warm reloads, against the report request alone
+ *    (`GET .../results`, measured from Node in the same run) as the baseline.
  */
 
+import { launchBrowser, startUiServer } from "../client/e2e/harness.js";
+import { createResultMetrics, seedResultsExperiment } from "../client/e2e/results-seed.js";
 import { measureBundle } from "../client/scripts/bundle-size.js";
 import { ensureClientBuild } from "../client/scripts/ensure-build.js";
 import {
@@ -19,6 +24,7 @@ import {
   DEFAULT_PLAN,
   type PlanInput,
 } from "../client/src/features/planner/plan.js";
+import { TEST_ADMIN_TOKEN } from "../server/test/test-app.js";
 import { sampleSizeProportions } from "../stats/src/index.js";
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
@@ -64,4 +70,65 @@ for (const [name, patch] of scenarios) {
   console.log(
     `  ${name.padEnd(38)} headline ${ms.toFixed(2).padStart(6)} ms = ${(ms / baseline).toFixed(0)}x baseline (goal < 16 ms: ${ms < 16 ? "met" : "MISSED"}); chart + table ${details.toFixed(1)} ms (deferred)`,
   );
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+console.log("\nResults page: navigation to rendered (5 metrics × 3 variants, 60-day series)");
+const app = await startUiServer();
+const browser = await launchBrowser();
+try {
+  await createResultMetrics(app);
+  await seedResultsExperiment(app, {
+    key: "bench-results",
+    name: "Bench results",
+    variants: ["control", "fast", "bold"],
+    units: 12_000,
+    days: 60,
+    purchaseRates: [0.1, 0.11, 0.1],
+    metrics: 5,
+    primaries: 2,
+    sequential: true,
+  });
+  const path = "/api/v1/experiments/bench-results/results";
+  await app.request("GET", path); // builds the pre-aggregated unit rows once
+  const apiTimes: number[] = [];
+  let reportBytes = 0;
+  for (let i = 0; i < 7; i++) {
+    const start = performance.now();
+    const res = await fetch(`${app.url}${path}`, {
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    });
+    reportBytes = (await res.text()).length;
+    apiTimes.push(performance.now() - start);
+  }
+  const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${app.url}/sign-in`);
+  await page.getByLabel("Admin token").fill(TEST_ADMIN_TOKEN);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Experiments", level: 1 }).waitFor();
+  const rendered = async (): Promise<number> => {
+    await page.goto(`${app.url}/experiments/bench-results/results`);
+    await page.getByTestId("score-add-to-cart:bold").waitFor({ timeout: 60_000 });
+    await page.getByRole("img", { name: /Cumulative absolute lift of bold/ }).waitFor();
+    await page.getByRole("img", { name: /New units per day by variant over \d+ days/ }).waitFor();
+    return page.evaluate(() => performance.now());
+  };
+  const cold = await rendered();
+  const warm: number[] = [];
+  for (let i = 0; i < 7; i++) warm.push(await rendered());
+  const api = median(apiTimes);
+  const rows = await page.getByTestId(/^score-/).count();
+  console.log(
+    `  report: ${(reportBytes / 1024).toFixed(0)} kB JSON, ${rows} scorecard rows; GET results median ${api.toFixed(0)} ms (baseline)`,
+  );
+  console.log(`  first load ${cold.toFixed(0)} ms = ${(cold / api).toFixed(1)}x baseline`);
+  console.log(
+    `  warm reload median ${median(warm).toFixed(0)} ms = ${(median(warm) / api).toFixed(1)}x baseline (of 7)`,
+  );
+  await context.close();
+} finally {
+  await browser.close();
+  await app.close();
 }

@@ -167,7 +167,13 @@ export interface ResultsReport {
   series: SeriesPoint[];
   breakdown?: {
     dimension: string;
-    segments: { segment: string; units: { variant: string; units: number }[]; metrics: MetricReport[] }[];
+    segments: {
+      segment: string;
+      units: { variant: string; units: number }[];
+      /** The segment's own SRM check (server: results.segments.ts); absent from older servers. */
+      srm?: { pValue: number | null; mismatch: boolean; observed: number[]; expected: number[] };
+      metrics: MetricReport[];
+    }[];
   };
 }
 

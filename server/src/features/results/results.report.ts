@@ -20,6 +20,7 @@ import {
 } from "./results.decision.js";
 import type { Looks } from "./results.looks.js";
 import type { MetricSums, SegmentRow, VariantDayRow } from "./results.repo.js";
+import { type SegmentSrm, segmentSrm } from "./results.segments.js";
 
 /** What the report is built from (everything already aggregated; no event rows). */
 export interface ReportInput {
@@ -102,7 +103,13 @@ export interface ResultsReport {
   };
   breakdown?: {
     dimension: string;
-    segments: { segment: string; units: { variant: string; units: number }[]; metrics: MetricReport[] }[];
+    segments: {
+      segment: string;
+      units: { variant: string; units: number }[];
+      /** The segment's own SRM check (its units against the planned weights). */
+      srm: SegmentSrm;
+      metrics: MetricReport[];
+    }[];
   };
 }
 
@@ -326,14 +333,17 @@ function buildBreakdown(
   const segments = input.segments;
   if (!segments) return undefined;
   const names = [...new Set(segments.rows.map((r) => r.segment))];
+  const weights = input.experiment.variants.map((v) => v.weight);
   return {
     dimension: segments.dimension,
     segments: names.map((segment) => {
       const totals = emptyTotals(variants, input.metrics.length);
       for (const row of segments.rows) if (row.segment === segment) accumulate(totals, row);
+      const units = variants.map((v) => totals.units.get(v) ?? 0);
       return {
         segment,
-        units: variants.map((v) => ({ variant: v, units: totals.units.get(v) ?? 0 })),
+        units: variants.map((v, i) => ({ variant: v, units: units[i] ?? 0 })),
+        srm: segmentSrm(units, weights),
         metrics: metricReports(input, variants, totals, options),
       };
     }),
