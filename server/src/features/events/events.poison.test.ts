@@ -17,7 +17,7 @@ import { createTestDb } from "../../../test/test-db.js";
 import { experiments } from "../experiments/experiments.table.js";
 import { insertIngestRows } from "./events.repo.js";
 import { ingestEvents } from "./events.service.js";
-import { GroupCommitWriter, type TrackInsert } from "./events.writer.js";
+import { GroupCommitWriter, rowKey, type TrackInsert } from "./events.writer.js";
 import { ExperimentCatalog } from "./experiment-catalog.js";
 
 let t: TestApp;
@@ -193,7 +193,7 @@ describe("deadlock and serialization failures are retried", () => {
     try {
       const id = randomUUID();
       const inserted = await insertIngestRows(t.db, { exposures: [], tracks: [row(id, "raise-once")] });
-      expect(inserted.eventIds).toEqual([id]);
+      expect(inserted.eventKeys).toEqual([rowKey("u", id)]);
     } finally {
       await t.db.execute(sql`drop trigger test_deadlock_once on events`);
       await t.db.execute(sql`drop function test_deadlock_once()`);
@@ -220,7 +220,7 @@ describe("deadlock and serialization failures are retried", () => {
         insertIngestRows(t.db, { exposures: [], tracks: [row(a, "fast"), row(b, "slow")] }),
         insertIngestRows(t.db, { exposures: [], tracks: [row(b, "fast"), row(a, "slow")] }),
       ]);
-      expect(results.flatMap((r) => r.eventIds).sort()).toEqual([a, b].sort());
+      expect(results.flatMap((r) => r.eventKeys).sort()).toEqual([rowKey("u", a), rowKey("u", b)].sort());
       const stored = await t.db.execute(sql`select count(*)::int as n from events`);
       expect(Number(stored.rows[0]!.n)).toBe(2);
     } finally {

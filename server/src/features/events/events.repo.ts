@@ -2,7 +2,7 @@ import { inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db.js";
 import { postgresErrorCode } from "../../errors.js";
 import { experiments } from "../experiments/experiments.table.js";
-import type { IngestRows } from "./events.writer.js";
+import { type IngestRows, type InsertedKeys, rowKey } from "./events.writer.js";
 import type { ExperimentVariants } from "./experiment-catalog.js";
 
 type Row = Record<string, unknown>;
@@ -13,14 +13,11 @@ function rowsOf(result: unknown): Row[] {
 
 /**
  * Inserts the rows of one group commit in a single transaction, one
- * `INSERT ... SELECT FROM unnest(...) ON CONFLICT (id) DO NOTHING RETURNING id` per table,
- * and returns the ids actually inserted (already stored ids are left out).
+ * `INSERT ... SELECT FROM unnest(...) ON CONFLICT (unit_id, id) DO NOTHING RETURNING unit_id, id`
+ * per table, and returns the keys of the rows actually inserted (already stored ones are left out).
  * A deadlock between two transactions inserting the same ids in different order is retried.
  */
-export async function insertIngestRows(
-  db: Db,
-  rows: IngestRows,
-): Promise<{ exposureIds: string[]; eventIds: string[] }> {
+export async function insertIngestRows(db: Db, rows: IngestRows): Promise<InsertedKeys> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await insertOnce(db, rows);
@@ -32,11 +29,11 @@ export async function insertIngestRows(
   }
 }
 
-async function insertOnce(db: Db, rows: IngestRows): Promise<{ exposureIds: string[]; eventIds: string[] }> {
+async function insertOnce(db: Db, rows: IngestRows): Promise<InsertedKeys> {
   const { exposures, tracks } = rows;
   return db.transaction(async (tx) => {
-    let exposureIds: string[] = [];
-    let eventIds: string[] = [];
+    let exposureKeys: string[] = [];
+    let eventKeys: string[] = [];
     if (exposures.length > 0) {
       const n = exposures.length;
       const id = new Array<string>(n);
@@ -59,9 +56,9 @@ async function insertOnce(db: Db, rows: IngestRows): Promise<{ exposureIds: stri
         select * from unnest(${sql.param(id)}::uuid[], ${sql.param(experiment)}::text[],
           ${sql.param(variant)}::text[], ${sql.param(unit)}::text[],
           ${sql.param(ts)}::timestamptz[], ${sql.param(attributes)}::jsonb[])
-        on conflict (id) do nothing
-        returning id`);
-      exposureIds = rowsOf(result).map((r) => r.id as string);
+        on conflict (unit_id, id) do nothing
+        returning unit_id, id`);
+      exposureKeys = rowsOf(result).map((r) => rowKey(r.unit_id as string, r.id as string));
     }
     if (tracks.length > 0) {
       const n = tracks.length;
@@ -85,11 +82,11 @@ async function insertOnce(db: Db, rows: IngestRows): Promise<{ exposureIds: stri
         select * from unnest(${sql.param(id)}::uuid[], ${sql.param(name)}::text[],
           ${sql.param(unit)}::text[], ${sql.param(ts)}::timestamptz[],
           ${sql.param(value)}::float8[], ${sql.param(properties)}::jsonb[])
-        on conflict (id) do nothing
-        returning id`);
-      eventIds = rowsOf(result).map((r) => r.id as string);
+        on conflict (unit_id, id) do nothing
+        returning unit_id, id`);
+      eventKeys = rowsOf(result).map((r) => rowKey(r.unit_id as string, r.id as string));
     }
-    return { exposureIds, eventIds };
+    return { exposureKeys, eventKeys };
   });
 }
 

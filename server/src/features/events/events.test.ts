@@ -114,6 +114,52 @@ describe("POST /api/v1/events", () => {
     expect(await counts()).toEqual({ events: 2, exposures: 2 });
   });
 
+  it("the idempotency key is (unit id, event id): one id sent for two units is two rows, each stored once", async () => {
+    // docs/ingest.md: ids are unique per unit (the primary keys are (unit_id, id), as Citus
+    // requires). SDKs generate a random UUID per event, so a shared id across units is a
+    // client bug; both events are kept rather than one silently dropped.
+    const id = randomUUID();
+    const together = await post({ events: [track({ id, unitId: "a" }), track({ id, unitId: "b" })] });
+    expect(await together.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+    const exposed = randomUUID();
+    expect(await (await post({ events: [exposure({ id: exposed, unitId: "a" })] })).json()).toMatchObject({
+      accepted: 1,
+    });
+    expect(await (await post({ events: [exposure({ id: exposed, unitId: "b" })] })).json()).toMatchObject({
+      accepted: 1,
+    });
+    // Resending any of them (also with the id upper-cased) is a duplicate, never a second row.
+    const retry = await post({
+      events: [
+        track({ id: id.toUpperCase(), unitId: "a" }),
+        track({ id, unitId: "b" }),
+        exposure({ id: exposed, unitId: "a" }),
+        exposure({ id: exposed, unitId: "b" }),
+      ],
+    });
+    expect(await retry.json()).toEqual({ accepted: 0, duplicates: 4, rejected: [] });
+    expect(await counts()).toEqual({ events: 2, exposures: 2 });
+  });
+
+  it("concurrent requests resending the same (unit, id) store it once and count one acceptance", async () => {
+    const id = randomUUID();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        // Every request carries the shared event for unit "same", plus one of its own units.
+        const res = await post({
+          events: [track({ id, unitId: "same" }), track({ id, unitId: `own-${i}` })],
+        });
+        expect(res.status).toBe(200);
+        return (await res.json()) as IngestResponse;
+      }),
+    );
+    expect(answers.reduce((s, a) => s + a.accepted, 0)).toBe(1 + 20);
+    expect(answers.reduce((s, a) => s + a.duplicates, 0)).toBe(19);
+    const rows = await h.db.execute(sql`select unit_id from events where id = ${id}`);
+    const units = rows.rows.map((r) => String(r.unit_id)).sort();
+    expect(units).toEqual(["same", ...Array.from({ length: 20 }, (_, i) => `own-${i}`)].sort());
+  });
+
   it("rejects bad events with their index and reason and stores the rest", async () => {
     const future = new Date(Date.now() + 25 * 3600 * 1000).toISOString();
     const soon = new Date(Date.now() + 23 * 3600 * 1000).toISOString();

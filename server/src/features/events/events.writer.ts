@@ -48,10 +48,26 @@ export interface WriteResult {
 }
 
 /**
- * Inserts rows in one transaction with `ON CONFLICT (id) DO NOTHING` and returns the ids
- * that were actually inserted (`RETURNING id`). Must not resolve before the commit.
+ * Inserts rows in one transaction with `ON CONFLICT (unit_id, id) DO NOTHING` and returns the keys
+ * ({@link rowKey}) of the rows actually inserted (`RETURNING unit_id, id`). Must not resolve before the commit.
  */
-export type InsertRows = (rows: IngestRows) => Promise<{ exposureIds: string[]; eventIds: string[] }>;
+export type InsertRows = (rows: IngestRows) => Promise<InsertedKeys>;
+
+/** The rows a transaction actually inserted, as {@link rowKey}s (already stored ones are left out). */
+export interface InsertedKeys {
+  exposureKeys: string[];
+  eventKeys: string[];
+}
+
+/**
+ * The idempotency key of a row: (unit id, event id). The primary keys of both tables are
+ * `(unit_id, id)` (Citus needs the distribution column in every unique key), so the same id
+ * sent for two units is two rows, and the same (unit, id) sent twice is one. NUL cannot occur
+ * in a unit id (validation refuses it), so it separates the two parts unambiguously.
+ */
+export function rowKey(unitId: string, id: string): string {
+  return `${unitId}\u0000${id}`;
+}
 
 /**
  * A failed transaction as the writer reports it: counts and SQLSTATE only, never the SQL, its
@@ -105,10 +121,10 @@ interface Item {
  * reported in `rejected`. Any other failure rejects every request in the transaction with a
  * {@link StoreError} (nothing is acknowledged unless stored; retries are safe, ids dedupe).
  *
- * An id is unique per kind: a repeated exposure id (inside one request, across requests of
- * one transaction, or already stored) is counted as a duplicate of the later request and is
- * never a second row; the same for track event ids. An exposure and a track event that
- * share an id are two rows (two tables), whether they come in one request or in two.
+ * A row's idempotency key is (unit id, event id) per kind ({@link rowKey}): a repeated key
+ * (inside one request, across requests of one transaction, or already stored) is counted as a
+ * duplicate of the later request and is never a second row. The same id for two units, or as
+ * an exposure and as a track event (two tables), is two rows, in one request or in two.
  *
  * @example
  * const writer = new GroupCommitWriter({ insert: (rows) => insertIngestRows(db, rows), concurrency: 4 });
@@ -183,18 +199,20 @@ export class GroupCommitWriter {
       const { rows } = group[g]!;
       const result = results[g]!;
       rows.exposures.forEach((row, position) => {
-        if (seenExposures.has(row.id)) {
+        const key = rowKey(row.unitId, row.id);
+        if (seenExposures.has(key)) {
           result.duplicates++;
           result.duplicateExposures++;
         } else {
-          seenExposures.add(row.id);
+          seenExposures.add(key);
           items.push({ owner: g, kind: "exposure", position, row });
         }
       });
       rows.tracks.forEach((row, position) => {
-        if (seenTracks.has(row.id)) result.duplicates++;
+        const key = rowKey(row.unitId, row.id);
+        if (seenTracks.has(key)) result.duplicates++;
         else {
-          seenTracks.add(row.id);
+          seenTracks.add(key);
           items.push({ owner: g, kind: "track", position, row });
         }
       });
@@ -217,7 +235,7 @@ export class GroupCommitWriter {
       if (item.kind === "exposure") exposures.push(item.row as ExposureInsert);
       else tracks.push(item.row as TrackInsert);
     }
-    let inserted: { exposureIds: string[]; eventIds: string[] };
+    let inserted: InsertedKeys;
     try {
       inserted = await this.#insert({ exposures, tracks });
     } catch (cause) {
@@ -237,12 +255,12 @@ export class GroupCommitWriter {
       await this.#commit(items.slice(at), results, failed);
       return;
     }
-    const insertedExposures = new Set(inserted.exposureIds);
-    const insertedTracks = new Set(inserted.eventIds);
+    const insertedExposures = new Set(inserted.exposureKeys);
+    const insertedTracks = new Set(inserted.eventKeys);
     for (const item of items) {
       const result = results[item.owner]!;
       const exposure = item.kind === "exposure";
-      if ((exposure ? insertedExposures : insertedTracks).has(item.row.id)) {
+      if ((exposure ? insertedExposures : insertedTracks).has(rowKey(item.row.unitId, item.row.id))) {
         result.accepted++;
         if (exposure) result.acceptedExposures++;
       } else {
