@@ -40,6 +40,10 @@ export async function startTestApp(deps: Partial<AppDeps> = {}): Promise<TestApp
   const server = await new Promise<Server>((resolve) => {
     const s = instance.app.listen(0, "127.0.0.1", () => resolve(s));
   });
+  // Tests pause between requests for long synchronous work (PGlite runs in this process), and a
+  // server closing an idle keep-alive socket (5 s by default) while the client reuses it resets
+  // the next request (ECONNRESET). The client (undici, 4 s) closes idle sockets first this way.
+  server.keepAliveTimeout = 65_000;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,

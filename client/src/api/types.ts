@@ -145,6 +145,18 @@ export interface SeriesPoint {
   }[];
 }
 
+/** A CUPED comparison: one treatment against the control, unadjusted and adjusted by the pre-exposure covariate. */
+export interface CupedComparison {
+  variant: string;
+  status: "ok" | "insufficient-data";
+  reason?: string;
+  theta: number | null;
+  /** 1 − adjusted / unadjusted variance of the difference in means. */
+  varianceReduction: number | null;
+  unadjusted: { estimate: number | null; ci: Interval | null; pValue: number | null };
+  adjusted: { estimate: number | null; ci: Interval | null; pValue: number | null };
+}
+
 /** `GET /api/v1/experiments/:key/results`. */
 export interface ResultsReport {
   experiment: string;
@@ -165,6 +177,19 @@ export interface ResultsReport {
   decision: { recommendation: Recommendation; variant?: string; reasons: string[] };
   power: PowerReport;
   series: SeriesPoint[];
+  /**
+   * `looks`: point d is the report as of the end of UTC day d, through `seriesThrough`;
+   * `first-exposure-cohorts`: point d holds the units first exposed by day d with their values as of now.
+   * Absent from servers before the results worker.
+   */
+  seriesBasis?: "looks" | "first-exposure-cohorts";
+  seriesThrough?: string;
+  /** CUPED per non-ratio metric (informative; the decision uses the unadjusted tests). */
+  cuped?: {
+    lookbackDays: number;
+    through: string;
+    metrics: { metric: string; comparisons: CupedComparison[] }[];
+  };
   breakdown?: {
     dimension: string;
     segments: {

@@ -4,6 +4,7 @@ import { Button } from "../../ui/button.js";
 import { formatDateTime, formatPercent } from "../../ui/format.js";
 import { useDocumentTitle } from "../../ui/use-document-title.js";
 import { Breakdown } from "./breakdown.js";
+import { CupedPanel } from "./cuped-panel.js";
 import { DecisionBanner } from "./decision-banner.js";
 import { HealthBanners, HealthSummary } from "./health-banners.js";
 import { LiftCharts } from "./lift-chart.js";
@@ -215,6 +216,13 @@ function ResultsBody({
         <h2 id="time-title" className={styles.sectionTitle}>
           Over time
         </h2>
+        {report.seriesBasis && (
+          <p className={styles.lead} data-testid="series-basis">
+            {report.seriesBasis === "looks"
+              ? `Each day shows the report as it stood at the end of that day (UTC), computed through ${formatDateTime(report.seriesThrough ?? report.dataThrough)}.`
+              : "Provisional: each day shows the units first exposed by then, with their values as of now; the day-by-day looks appear once the results worker has computed them."}
+          </p>
+        )}
         <div className={styles.charts}>
           <div>
             <div className={styles.sectionHead}>
@@ -264,6 +272,8 @@ function ResultsBody({
           )}
         </div>
       </section>
+
+      <CupedPanel report={report} />
 
       <Breakdown
         report={report}
