@@ -176,10 +176,11 @@ describe("the UI in Chromium, served by the real server", () => {
       `×${seq.inflation.toLocaleString("en-US", { maximumFractionDigits: 2 })} the units`,
     );
     // The chart states its numbers for screen readers.
+    // The chart is a deferred render: it follows the headline figures a moment later.
     const chart = page.getByRole("img", { name: /Days needed against the minimum detectable effect/ });
-    expect(await chart.getAttribute("aria-label")).toContain(
-      `${Math.ceil(seq.total / 1000)} days sequential`,
-    );
+    await expect
+      .poll(() => chart.getAttribute("aria-label"))
+      .toContain(`${Math.ceil(seq.total / 1000)} days sequential`);
 
     await expectNoSeriousA11yViolations(page, "planner");
     await screenshotBothThemes(page, "planner");
