@@ -8,6 +8,7 @@
  * the NUL characters and out-of-range timestamps that used to get through.
  */
 import { randomUUID } from "node:crypto";
+import { createClient } from "@splitlab/sdk";
 import type { IngestResponse } from "@splitlab/sdk/types";
 import { sql } from "drizzle-orm";
 import { pino } from "pino";
@@ -136,6 +137,34 @@ describe("a row the database refuses", () => {
     expect(log).not.toMatch(/params|insert into/i);
     // One line per failed transaction of the split (2 rows: the pair, then the poisoned one), not per request.
     expect(logLines.filter((l) => l.includes("could not be stored"))).toHaveLength(2);
+  });
+});
+
+describe("the SDK behind a poisoned event", () => {
+  it("delivers everything queued behind it (was: the head batch retried forever, 301 of 301 lost)", async () => {
+    const errors: string[] = [];
+    const client = createClient({
+      apiHost: t.url,
+      sdkKey,
+      refreshInterval: 0,
+      storage: null,
+      retryBaseMs: 50,
+      retryMaxMs: 200,
+      closeTimeoutMs: 5000,
+      onError: (error) => errors.push(String(error)),
+    });
+    await client.ready();
+    const cut = "Café 😀".slice(0, 6); // "Café " + a lone high surrogate
+    client.track("purchase", { properties: { note: cut } }, { id: "browser-0" });
+    for (let i = 1; i <= 300; i++) client.track("purchase", { value: i }, { id: `browser-${i}` });
+    await client.close();
+    const stored = await t.db.execute(
+      sql`select count(*)::int as n from events where unit_id like 'browser-%'`,
+    );
+    expect(Number(stored.rows[0]!.n)).toBe(300);
+    expect(client.stats()).toMatchObject({ queued: 0, sent: 300, rejected: 1 });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/well-formed Unicode/);
   });
 });
 
