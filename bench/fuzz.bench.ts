@@ -4,14 +4,14 @@
 // baseline), then the fuzz runs, and prints cases, statuses, rates and the ratio of fuzzed to
 // clean request rate. Any broken invariant (5xx, leak, lost or extra row, refused call changing
 // an experiment, a clean batch refused) stops it with fast-check's report.
-// BENCH_FUZZ_EVENTS (default 30,000), BENCH_FUZZ_MANAGEMENT (default 10,000),
+// BENCH_FUZZ_EVENTS (default 10,000), BENCH_FUZZ_MANAGEMENT (default 5,000),
 // BENCH_FUZZ_SEED (default: a fresh one, printed so a failure can be replayed).
 import { randomUUID } from "node:crypto";
 import { fuzzIngestion, fuzzManagement, prepareFuzzTarget } from "../server/test/fuzz-suite.js";
 import { startTestApp } from "../server/test/test-app.js";
 
-const EVENTS = Number(process.env.BENCH_FUZZ_EVENTS ?? 30_000);
-const MANAGEMENT = Number(process.env.BENCH_FUZZ_MANAGEMENT ?? 10_000);
+const EVENTS = Number(process.env.BENCH_FUZZ_EVENTS ?? 10_000);
+const MANAGEMENT = Number(process.env.BENCH_FUZZ_MANAGEMENT ?? 5_000);
 const SEED = Number(process.env.BENCH_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 async function main(): Promise<void> {
