@@ -16,7 +16,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../test/test-app.js";
 import { createTestDb } from "../../../test/test-db.js";
 import { experiments } from "../experiments/experiments.table.js";
-import { insertIngestRows } from "./events.repo.js";
+import { insertIngestRows, loadExposableExperiments } from "./events.repo.js";
 import { ingestEvents } from "./events.service.js";
 import { GroupCommitWriter, rowKey, type TrackInsert } from "./events.writer.js";
 import { ExperimentCatalog } from "./experiment-catalog.js";
@@ -194,6 +194,10 @@ describe("a database that cannot be reached", () => {
     const catalog = new ExperimentCatalog({ load: async () => new Map() });
     const answer = ingestEvents({ writer, catalog }, { events: [track()] });
     await expect(answer).rejects.toMatchObject({ status: 503, code: "unavailable" });
+    // Exposures need the experiment catalog, read from the same unreachable database.
+    const goneCatalog = new ExperimentCatalog({ load: () => loadExposableExperiments(gone.db) });
+    const exposures = ingestEvents({ writer, catalog: goneCatalog }, { events: [exposure()] });
+    await expect(exposures).rejects.toMatchObject({ status: 503, code: "unavailable" });
   });
 });
 
