@@ -144,7 +144,7 @@ export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<Ing
       throw new AppError(
         503,
         "unavailable",
-        "the database is unavailable; events not acknowledged may not be stored, retry later (ids make retries safe)",
+        "the database is unavailable; the events were not acknowledged, retry later (ids make retries safe)",
       );
     }
     throw new AppError(500, "internal", "events could not be stored; retry later (ids make retries safe)");
