@@ -161,6 +161,9 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     const status = e.status ?? e.statusCode;
     if (e.type === "entity.too.large" || status === 413) {
       appError = new AppError(413, "payload_too_large", "request body is too large");
+    } else if (err instanceof URIError && status === 400) {
+      // The router could not decode a path parameter (e.g. %ED%A0%80, a surrogate in UTF-8).
+      appError = new AppError(400, "bad_request", "a path parameter is not valid percent-encoded UTF-8");
     } else if (e.type === "entity.parse.failed") {
       appError = new AppError(400, "bad_request", "request body is not valid JSON");
     } else if (typeof status === "number" && status >= 400 && status < 500 && e.expose) {

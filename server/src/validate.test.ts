@@ -132,6 +132,12 @@ describe("management bodies with unstorable text", () => {
     expect(res.body.error.details.issues[0].path).toBe("query.status");
   });
 
+  it("a path parameter that is not percent-encoded UTF-8 is a 400, not a 500", async () => {
+    const res = await send("PATCH", "/api/v1/experiments/%ED%A0%80", "{}");
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/percent-encoded UTF-8/);
+  });
+
   it("input nested deeper than 64 levels is a 400, not a stack overflow", async () => {
     const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
     const res = await send("POST", "/api/v1/experiments", `{"key":"e6","name":"E","variants":${deep}}`);

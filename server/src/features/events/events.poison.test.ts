@@ -8,6 +8,7 @@
  * the NUL characters and out-of-range timestamps that used to get through.
  */
 import { randomUUID } from "node:crypto";
+import { createClient } from "@splitlab/sdk";
 import type { IngestResponse } from "@splitlab/sdk/types";
 import { sql } from "drizzle-orm";
 import { pino } from "pino";
@@ -15,7 +16,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../test/test-app.js";
 import { createTestDb } from "../../../test/test-db.js";
 import { experiments } from "../experiments/experiments.table.js";
-import { insertIngestRows } from "./events.repo.js";
+import { insertIngestRows, loadExposableExperiments } from "./events.repo.js";
 import { ingestEvents } from "./events.service.js";
 import { GroupCommitWriter, rowKey, type TrackInsert } from "./events.writer.js";
 import { ExperimentCatalog } from "./experiment-catalog.js";
@@ -139,6 +140,34 @@ describe("a row the database refuses", () => {
   });
 });
 
+describe("the SDK behind a poisoned event", () => {
+  it("delivers everything queued behind it (was: the head batch retried forever, 301 of 301 lost)", async () => {
+    const errors: string[] = [];
+    const client = createClient({
+      apiHost: t.url,
+      sdkKey,
+      refreshInterval: 0,
+      storage: null,
+      retryBaseMs: 50,
+      retryMaxMs: 200,
+      closeTimeoutMs: 5000,
+      onError: (error) => errors.push(String(error)),
+    });
+    await client.ready();
+    const cut = "Café 😀".slice(0, 6); // "Café " + a lone high surrogate
+    client.track("purchase", { properties: { note: cut } }, { id: "browser-0" });
+    for (let i = 1; i <= 300; i++) client.track("purchase", { value: i }, { id: `browser-${i}` });
+    await client.close();
+    const stored = await t.db.execute(
+      sql`select count(*)::int as n from events where unit_id like 'browser-%'`,
+    );
+    expect(Number(stored.rows[0]!.n)).toBe(300);
+    expect(client.stats()).toMatchObject({ queued: 0, sent: 300, rejected: 1 });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/well-formed Unicode/);
+  });
+});
+
 describe("a database that cannot be reached", () => {
   it("fails the write as an outage (503), never as the data's fault", async () => {
     const gone = await createTestDb();
@@ -165,6 +194,10 @@ describe("a database that cannot be reached", () => {
     const catalog = new ExperimentCatalog({ load: async () => new Map() });
     const answer = ingestEvents({ writer, catalog }, { events: [track()] });
     await expect(answer).rejects.toMatchObject({ status: 503, code: "unavailable" });
+    // Exposures need the experiment catalog, read from the same unreachable database.
+    const goneCatalog = new ExperimentCatalog({ load: () => loadExposableExperiments(gone.db) });
+    const exposures = ingestEvents({ writer, catalog: goneCatalog }, { events: [exposure()] });
+    await expect(exposures).rejects.toMatchObject({ status: 503, code: "unavailable" });
   });
 });
 

@@ -1,6 +1,7 @@
 import express, { type RequestHandler, Router } from "express";
 import { AppError } from "../../errors.js";
 import { defineRoute, mountRoutes, type RouteDefinition } from "../../http/route.js";
+import { parseInput } from "../../validate.js";
 import { actorOf } from "../keys/keys.auth.js";
 import { eraseUnit, type RetentionDeps } from "./events.retention.js";
 import {
@@ -120,9 +121,8 @@ export function eventsRoutes(deps: Pick<EventsRouterDeps, "ingest" | "erase">): 
       success: { status: 200, description: "what was erased", schema: eraseUnitResponseSchema },
       errors: [400, 401, 403],
       handler: async (_input, { req, res }) => {
-        const params = unitIdParamsSchema.safeParse(req.params);
-        if (!params.success) throw new AppError(400, "bad_request", "unitId must be 1 to 256 characters");
-        return eraseUnit(deps.erase, params.data.unitId, actorOf(res).label);
+        const { unitId } = parseInput(unitIdParamsSchema, req.params, "params");
+        return eraseUnit(deps.erase, unitId, actorOf(res).label);
       },
     }),
   ];

@@ -1,5 +1,5 @@
 import type { IngestResponse } from "@splitlab/sdk/types";
-import { AppError } from "../../errors.js";
+import { AppError, storageErrorKind } from "../../errors.js";
 import type { AppMetrics } from "../../observability.js";
 import { ingestEnvelopeSchema, ingestEventSchema } from "./events.schemas.js";
 import {
@@ -105,7 +105,13 @@ export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<Ing
   let keptExposures = exposures;
   let keptExposureIndex = exposureIndex;
   if (exposures.length > 0) {
-    const experiments = await deps.catalog.snapshot(experimentKeys);
+    let experiments: Awaited<ReturnType<ExperimentCatalog["snapshot"]>>;
+    try {
+      experiments = await deps.catalog.snapshot(experimentKeys);
+    } catch (error) {
+      if (storageErrorKind(error) !== "outage") throw error;
+      throw new AppError(503, "unavailable", "the database is unavailable; nothing was stored, retry later");
+    }
     keptExposures = [];
     keptExposureIndex = [];
     for (let i = 0; i < exposures.length; i++) {
@@ -138,7 +144,7 @@ export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<Ing
       throw new AppError(
         503,
         "unavailable",
-        "the database is unavailable; events not acknowledged may not be stored, retry later (ids make retries safe)",
+        "the database is unavailable; the events were not acknowledged, retry later (ids make retries safe)",
       );
     }
     throw new AppError(500, "internal", "events could not be stored; retry later (ids make retries safe)");

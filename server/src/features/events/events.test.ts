@@ -401,6 +401,29 @@ describe("DELETE /api/v1/units/:unitId", () => {
   });
 });
 
+describe("DELETE /api/v1/units/:unitId input", () => {
+  it("a unit id with a NUL, invalid UTF-8 (a surrogate) or over 256 characters is a 400, not a 500", async () => {
+    for (const bad of ["%00", "u%ED%A0%80", "x".repeat(257)]) {
+      const res = await fetch(`${h.baseUrl}/api/v1/units/${bad}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${h.adminToken}` },
+      });
+      expect(res.status, bad).toBe(400);
+    }
+    const lone = await fetch(`${h.baseUrl}/api/v1/units/${encodeURIComponent("Caf\u00e9 ")}%ED%A0%BD`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${h.adminToken}` },
+    });
+    expect(lone.status).toBe(400);
+    const nul = await fetch(`${h.baseUrl}/api/v1/units/a%00b`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${h.adminToken}` },
+    });
+    const body = (await nul.json()) as { error: { details: { issues: { path: string }[] } } };
+    expect(body.error.details.issues[0]!.path).toBe("params.unitId");
+  });
+});
+
 describe("retention", () => {
   it("purgeExpired deletes rows older than N days only", async () => {
     const old = new Date(Date.now() - 40 * 86400 * 1000).toISOString();
