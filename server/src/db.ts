@@ -332,7 +332,8 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
     if (/^08[0-9A-Z]{3}$/.test(e.code)) return true;
     if (["57P01", "57P02", "57P03", "53300", "57014", "55P03"].includes(e.code)) return true;
   }
-  if (typeof e.message === "string") {
+  // drizzle's query errors quote the SQL and its parameters: only their cause is looked at.
+  if (typeof e.message === "string" && (error as Error).name !== "DrizzleQueryError") {
     const m = e.message.toLowerCase();
     if (UNAVAILABLE_MESSAGES.some((text) => m.includes(text))) return true;
   }

@@ -170,7 +170,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     // A value the database refuses (validation should have caught it): the client's data.
     appError = new AppError(400, "bad_request", `a value could not be stored (SQLSTATE ${pgCode})`);
   } else if (isDatabaseUnavailable(err)) {
-    req.log?.warn({ err: { message: (err as Error).message } }, "database unavailable");
+    req.log?.warn({ err: loggableError(err) }, "database unavailable");
     appError = databaseUnavailable();
   } else {
     const e = (err ?? {}) as HttpishError;
