@@ -32,7 +32,7 @@ export const configSchema = z.object({
   /** PostgreSQL: connect (or wait for a pooled connection) at most this long. */
   DB_CONNECT_TIMEOUT_MS: nonNegativeInt(2000),
   /** PostgreSQL: statement_timeout (server) and, 2 s later, the client read timeout. 0: none. */
-  DB_STATEMENT_TIMEOUT_MS: nonNegativeInt(30_000),
+  DB_STATEMENT_TIMEOUT_MS: nonNegativeInt(120_000),
   /** /healthz answers 503 when the database check takes longer (incl. waiting for table locks). */
   HEALTH_TIMEOUT_MS: nonNegativeInt(2000).refine((v) => v > 0, "must be positive"),
   /** Requests not answered within this answer 503 + Retry-After (results reports excepted). 0: off. */

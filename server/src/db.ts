@@ -94,7 +94,7 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../migrations", impor
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const runMigrations = options.migrate ?? true;
   if (options.databaseUrl) {
-    const statementTimeout = options.statementTimeoutMs ?? 30_000;
+    const statementTimeout = options.statementTimeoutMs ?? 120_000;
     const poolConfig = {
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
