@@ -188,5 +188,27 @@ describe.runIf(onPostgres)(
       );
       expect(stored!.n).toBe(0);
     }, 60_000);
+
+    it("a revocation whose notification was lost (listener connection killed) is still seen within 2 s", async () => {
+      const key = await createSdkKey(a.url);
+      const post = () =>
+        send("POST", `${b.url}/api/v1/events`, {
+          token: key.token,
+          body: { events: trackEvents(1, "lost") },
+        });
+      expect((await post()).status).toBe(200); // cached by B
+      await database.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen%'",
+      );
+      // Revoked behind the servers' backs: no NOTIFY at all.
+      await database.query(`update api_keys set revoked_at = now() where id = '${key.id}'`);
+      const t0 = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - t0 < 2000) {
+        status = (await post()).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(status).toBe(401);
+    }, 60_000);
   },
 );
