@@ -4,7 +4,7 @@ import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import { type Logger, pino } from "pino";
 import { pinoHttp } from "pino-http";
-import { type Db, pingDatabase } from "./db.js";
+import { checkDatabaseHealth, type Db } from "./db.js";
 import { AppError, errorHandler } from "./errors.js";
 import { auditRoutes } from "./features/audit/audit.routes.js";
 import { createEventsFeature } from "./features/events/events.feature.js";
@@ -18,6 +18,7 @@ import { resultsRoutes } from "./features/results/results.routes.js";
 import { createSdkConfigRouter, sdkConfigRoutes } from "./features/sdk-config/sdk-config.routes.js";
 import { SdkConfigCache } from "./features/sdk-config/sdk-config.service.js";
 import { mountRoutes } from "./http/route.js";
+import { createRateLimits, NO_RATE_LIMITS, type RateLimitSettings, requestDeadline } from "./limits.js";
 import { type AppMetrics, createMetrics, requestMetrics } from "./observability.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { CONTENT_SECURITY_POLICY, DEFAULT_CLIENT_DIST, serveClient } from "./static-client.js";
@@ -33,6 +34,21 @@ export interface AppDeps {
   metrics?: AppMetrics;
   /** Built UI folder; null serves the placeholder page. Default: client/dist. */
   clientDist?: string | null;
+  /** Rate limits; absent ones are off (the server process passes the configured ones). */
+  rateLimits?: Partial<RateLimitSettings>;
+  /** /healthz: the database check must answer within this (default 2000 ms). */
+  healthTimeoutMs?: number;
+  /** Unanswered requests get 503 + Retry-After after this (default 5000 ms; 0: off). */
+  requestTimeoutMs?: number;
+  /** Key cache settings and whether it may be used now (see `AuthOptions`). */
+  authCache?: { ttlMs?: number; negativeMs?: number; trusted?: () => boolean };
+  /** Express "trust proxy" value (client IPs for rate limits). */
+  trustProxy?: string | undefined;
+}
+
+/** Paths of the API and health check (rate limits and the request deadline apply to them). */
+function isApiPath(path: string): boolean {
+  return path.startsWith("/api/") || path === "/healthz";
 }
 
 /** The express app plus what the process around it needs. */
@@ -71,9 +87,22 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
 export function createApp(deps: AppDeps): AppInstance {
   const logger = deps.logger ?? pino({ level: "silent" });
   const metrics = deps.metrics ?? createMetrics({ defaultMetrics: false });
-  const auth = createAuth({ db: deps.db, adminToken: deps.adminToken });
+  const limits = createRateLimits({ ...NO_RATE_LIMITS, ...deps.rateLimits });
+  const auth = createAuth({
+    db: deps.db,
+    adminToken: deps.adminToken,
+    limits,
+    ...(deps.authCache?.ttlMs === undefined ? {} : { cacheTtlMs: deps.authCache.ttlMs }),
+    ...(deps.authCache?.negativeMs === undefined ? {} : { negativeCacheMs: deps.authCache.negativeMs }),
+    ...(deps.authCache?.trusted ? { cacheTrusted: deps.authCache.trusted } : {}),
+  });
+  const healthTimeoutMs = deps.healthTimeoutMs ?? 2000;
   const app = express();
   app.disable("x-powered-by");
+  if (deps.trustProxy !== undefined) {
+    const n = Number(deps.trustProxy);
+    app.set("trust proxy", Number.isInteger(n) ? n : deps.trustProxy);
+  }
   app.set("etag", false);
   // helmet's default CSP has upgrade-insecure-requests, which blanks the UI over plain HTTP
   // under a non-localhost host name; the app's own policy replaces it.
@@ -97,13 +126,23 @@ export function createApp(deps: AppDeps): AppInstance {
     }),
   );
   app.use(requestMetrics(metrics));
+  // During an outage every request answers within a few seconds; long reports are exempt.
+  app.use(
+    requestDeadline(
+      deps.requestTimeoutMs ?? 5000,
+      (req) => !isApiPath(req.path) || /\/results$/.test(req.path),
+    ),
+  );
+  // Not mounted at a path: express would rewrite req.url while the async limiter runs.
+  app.use((req, res, next) => (isApiPath(req.path) ? limits.perIp(req, res, next) : next()));
 
   app.get("/healthz", async (_req, res) => {
     try {
-      await pingDatabase(deps.db);
+      await checkDatabaseHealth(deps.db, healthTimeoutMs);
       res.json({ status: "ok" });
     } catch {
-      res.status(503).json({ status: "unavailable", error: "database unreachable" });
+      res.setHeader("Retry-After", "2");
+      res.status(503).json({ status: "unavailable", error: "database unreachable, stalled or locked" });
     }
   });
   app.get("/metrics", async (_req, res) => {

@@ -1,5 +1,9 @@
 import type { ErrorRequestHandler } from "express";
 import { ZodError } from "zod";
+import { isDatabaseUnavailable } from "./db.js";
+
+/** Seconds a client is told to wait (`Retry-After`) after a 503 or 429 without its own value. */
+export const RETRY_AFTER_SECONDS = 2;
 
 /** Every error code the API answers with. */
 export const ERROR_CODES = [
@@ -13,6 +17,7 @@ export const ERROR_CODES = [
   "unsupported_media_type",
   "internal",
   "unavailable",
+  "rate_limited",
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
@@ -36,10 +41,17 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Seconds for `Retry-After` (503 and 429 default to {@link RETRY_AFTER_SECONDS}). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "AppError";
   }
+}
+
+/** The 503 every request answers while the database is unreachable, stalled or locked. */
+export function databaseUnavailable(): AppError {
+  return new AppError(503, "unavailable", "the database is unavailable right now; retry later");
 }
 
 /** Shorthand for a 404 naming what was not found. */
@@ -141,6 +153,7 @@ interface HttpishError {
 /**
  * The one error middleware: AppError as-is, ZodError -> 400 naming the field,
  * body-parser errors -> 400/413, a value PostgreSQL refuses (SQLSTATE class 22) -> 400,
+ * database outages (refused, timed out, locked) -> 503 with `Retry-After`,
  * anything else -> 500 (logged without SQL parameters, message hidden).
  */
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
@@ -156,6 +169,9 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   } else if (pgCode?.startsWith("22")) {
     // A value the database refuses (validation should have caught it): the client's data.
     appError = new AppError(400, "bad_request", `a value could not be stored (SQLSTATE ${pgCode})`);
+  } else if (isDatabaseUnavailable(err)) {
+    req.log?.warn({ err: loggableError(err) }, "database unavailable");
+    appError = databaseUnavailable();
   } else {
     const e = (err ?? {}) as HttpishError;
     const status = e.status ?? e.statusCode;
@@ -174,6 +190,9 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     }
   }
   if (res.headersSent) return;
+  if (appError.status === 503 || appError.status === 429) {
+    res.setHeader("Retry-After", String(appError.retryAfterSeconds ?? RETRY_AFTER_SECONDS));
+  }
   const body: ErrorBody = { error: { code: appError.code, message: appError.message } };
   if (appError.details !== undefined) body.error.details = appError.details;
   res.status(appError.status).json(body);

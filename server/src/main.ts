@@ -19,8 +19,8 @@ const shutdown = (signal: string) => {
   if (signalled) return;
   signalled = true;
   logLine(30, `${signal}: shutting down (finishing in-flight requests)`);
-  // Force exit if something hangs.
-  setTimeout(() => process.exit(1), 15_000).unref();
+  // Busy connections are closed at SHUTDOWN_GRACE_MS; force exit if something still hangs.
+  setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 2000).unref();
   running
     .then((server) => server.stop())
     .then(

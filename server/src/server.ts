@@ -1,11 +1,12 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server, ServerResponse } from "node:http";
+import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 import { pino } from "pino";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
-import { openDatabase } from "./db.js";
+import { type Listener, openDatabase } from "./db.js";
 import { startRetentionJob } from "./features/events/events.retention.js";
+import { KEYS_CHANGED_CHANNEL } from "./features/keys/keys.repo.js";
 import { ensureAdminToken } from "./features/keys/keys.service.js";
 import { createMetrics } from "./observability.js";
 
@@ -15,7 +16,11 @@ export interface RunningServer {
   server: Server;
   /** The token generated on first start (printed once), if any. */
   generatedAdminToken: string | undefined;
-  /** Graceful stop: stop accepting, finish in-flight requests and ingestion, close the db. */
+  /**
+   * Graceful stop: stop accepting connections, answer in-flight requests (with
+   * `Connection: close`), close each keep-alive connection once idle, finish ingestion, close
+   * the db. Connections still busy after SHUTDOWN_GRACE_MS are closed.
+   */
   stop: () => Promise<void>;
 }
 
@@ -29,15 +34,40 @@ export async function startServer(config: Config, print?: (line: string) => void
   const logger = pino({ level: config.LOG_LEVEL });
   const dataDir = path.resolve(config.DATA_DIR);
   const database = await openDatabase(
-    config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir },
+    config.DATABASE_URL
+      ? {
+          databaseUrl: config.DATABASE_URL,
+          connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+          statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+        }
+      : { dataDir },
   );
   const generatedAdminToken = await ensureAdminToken(database.db, config.ADMIN_TOKEN);
+  let keysListener: Listener | undefined;
   const instance = createApp({
     db: database.db,
     adminToken: config.ADMIN_TOKEN,
     logger,
     metrics: createMetrics(),
     ...(config.CLIENT_DIST ? { clientDist: path.resolve(config.CLIENT_DIST) } : {}),
+    rateLimits: {
+      ipPerSecond: config.RATE_LIMIT_IP_PER_SECOND,
+      keyPerSecond: config.RATE_LIMIT_KEY_PER_SECOND,
+      authFailuresPerMinute: config.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
+    },
+    healthTimeoutMs: config.HEALTH_TIMEOUT_MS,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    // Another process may revoke a key: cached look-ups are used only while its NOTIFY reaches us.
+    authCache: {
+      ttlMs: config.AUTH_CACHE_TTL_MS,
+      negativeMs: config.AUTH_NEGATIVE_CACHE_MS,
+      trusted: () => keysListener?.listening() ?? false,
+    },
+    trustProxy: config.TRUST_PROXY,
+  });
+  keysListener = await database.listen(KEYS_CHANGED_CHANNEL, {
+    onNotify: () => instance.auth.invalidate(),
+    onReset: () => instance.auth.invalidate(),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = instance.app.listen(config.PORT, config.HOST ?? "0.0.0.0", (error?: Error) =>
@@ -74,12 +104,12 @@ export async function startServer(config: Config, print?: (line: string) => void
       process.stderr.write(adminTokenNotice(generatedAdminToken, process.stderr.isTTY));
   }
 
+  const drainer = trackConnections(server);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await closed;
+      await drainer.drain(config.SHUTDOWN_GRACE_MS);
+      await keysListener?.close();
       await retention?.stop();
       await instance.refresher.stop();
       await instance.drain();
@@ -110,4 +140,61 @@ export function adminTokenNotice(token: string, tty: boolean | undefined): strin
   const width = Math.max(...lines.map((l) => l.length));
   const bar = "─".repeat(width + 2);
   return `\n┌${bar}┐\n${lines.map((l) => `│ ${l.padEnd(width)} │`).join("\n")}\n└${bar}┘\n\n`;
+}
+
+/** How long a keep-alive connection idle at (or since) shutdown may stay open for one more request. */
+const IDLE_CLOSE_MS = 500;
+
+/**
+ * Graceful HTTP drain for keep-alive load. `drain()` stops accepting connections; every
+ * response from then on (and every in-flight one not yet started) carries `Connection: close`,
+ * so a busy connection ends right after its current request instead of taking the next one;
+ * a connection with no request in flight is closed once idle for {@link IDLE_CLOSE_MS} (a
+ * client that had just received its answer may still send, and is answered); whatever is
+ * still open after `graceMs` is closed. Resolves once every connection has ended.
+ */
+function trackConnections(server: Server): { drain: (graceMs: number) => Promise<void> } {
+  const sockets = new Map<net.Socket, { active: number; idleSince: number }>();
+  const inFlight = new Set<ServerResponse>();
+  let stoppingAt = 0;
+  server.on("connection", (socket: net.Socket) => {
+    sockets.set(socket, { active: 0, idleSince: Date.now() });
+    socket.on("close", () => sockets.delete(socket));
+  });
+  // Prepended: runs before express, so the header is set before any handler can answer.
+  server.prependListener("request", (req, res) => {
+    const state = sockets.get(req.socket);
+    if (state) state.active++;
+    if (stoppingAt) res.setHeader("Connection", "close");
+    inFlight.add(res);
+    res.on("close", () => {
+      inFlight.delete(res);
+      if (!state) return;
+      state.active--;
+      state.idleSince = Date.now();
+    });
+  });
+  const closeIdle = () => {
+    const now = Date.now();
+    for (const [socket, state] of sockets) {
+      if (state.active === 0 && now - Math.max(state.idleSince, stoppingAt) >= IDLE_CLOSE_MS)
+        socket.destroy();
+    }
+  };
+  return {
+    drain: async (graceMs) => {
+      stoppingAt = Date.now();
+      for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
+      // net.Server#close: stop listening without http's immediate closeIdleConnections().
+      const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+      const sweep = setInterval(closeIdle, 50);
+      const force = setTimeout(() => server.closeAllConnections(), graceMs);
+      try {
+        await closed;
+      } finally {
+        clearInterval(sweep);
+        clearTimeout(force);
+      }
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
-import type { RequestHandler, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import type { Db } from "../../db.js";
 import { AppError } from "../../errors.js";
+import { clientIp, type RateLimits } from "../../limits.js";
 import { findActiveKeyByHash } from "./keys.repo.js";
 import type { ApiKeyRow } from "./keys.table.js";
 import { bearerToken, hashToken } from "./keys.tokens.js";
@@ -24,6 +25,16 @@ export interface AuthOptions {
   adminToken?: string | undefined;
   /** How long a looked-up key is trusted before it is read again, in ms (default 10000). */
   cacheTtlMs?: number;
+  /** How long an unknown token is remembered as unknown (no query), in ms (default 60000; 0: off). */
+  negativeCacheMs?: number;
+  /** Per-key and failed-authentication limits (none when absent). */
+  limits?: Pick<RateLimits, "consumeKey" | "checkAuthFailures" | "recordAuthFailure">;
+  /**
+   * Whether cached look-ups may be used right now. Multi-process deployments pass "the key
+   * change listener is connected": while it is not, a revocation on another process could go
+   * unseen, so every request reads the key again. Default: always (one process).
+   */
+  cacheTrusted?: () => boolean;
 }
 
 /** The auth middlewares plus a hook to forget cached keys (after a revoke). */
@@ -34,7 +45,7 @@ export interface Auth {
   requireSdkKey: RequestHandler;
   /** Resolves a bearer token to its actor, or undefined. */
   authenticate: (token: string) => Promise<Actor | undefined>;
-  /** Forgets cached key look-ups (revocations take effect at once). */
+  /** Forgets cached key look-ups, known and unknown (revocations take effect at once). */
   invalidate: () => void;
 }
 
@@ -57,54 +68,83 @@ function actorFromRow(row: ApiKeyRow): Actor {
 /**
  * Builds `requireAdmin` / `requireSdkKey`. Tokens come as `Authorization: Bearer <token>`,
  * are hashed with sha-256 and looked up among active keys; `adminToken` (ADMIN_TOKEN) is
- * accepted as an admin token as well. Look-ups are cached briefly in process.
+ * accepted as an admin token as well. Look-ups are cached briefly in process (found keys for
+ * `cacheTtlMs`, unknown tokens for `negativeCacheMs`); `invalidate()` (called on every key
+ * change, in every process through LISTEN/NOTIFY) forgets both. Failed authentications count
+ * against the caller's IP and accepted ones against the key ({@link AuthOptions.limits}).
  */
 export function createAuth(options: AuthOptions): Auth {
   const ttl = options.cacheTtlMs ?? 10_000;
+  const negativeTtl = options.negativeCacheMs ?? 60_000;
+  const trusted = options.cacheTrusted ?? (() => true);
   const cache = new Map<string, { actor: Actor; at: number }>();
+  const unknown = new Map<string, number>();
   const envHash = options.adminToken ? Buffer.from(hashToken(options.adminToken), "hex") : undefined;
+  // Bumped by invalidate(): a look-up that started before it must not refill the cache.
+  let generation = 0;
 
   const authenticate = async (token: string): Promise<Actor | undefined> => {
     const hash = hashToken(token);
     if (envHash && timingSafeEqual(envHash, Buffer.from(hash, "hex"))) {
       return { kind: "admin", id: "env", label: "env:ADMIN_TOKEN" };
     }
-    const hit = cache.get(hash);
     const now = Date.now();
-    if (hit && now - hit.at < ttl) return hit.actor;
+    const useCache = trusted();
+    if (useCache) {
+      const hit = cache.get(hash);
+      if (hit && now - hit.at < ttl) return hit.actor;
+      const missAt = unknown.get(hash);
+      if (missAt !== undefined && now - missAt < negativeTtl) return undefined;
+    }
+    const started = generation;
     const row = await findActiveKeyByHash(options.db, hash);
+    cache.delete(hash);
+    if (!useCache || started !== generation) return row ? actorFromRow(row) : undefined;
     if (!row) {
-      cache.delete(hash);
+      if (negativeTtl > 0) {
+        if (unknown.size >= 10_000) unknown.clear();
+        unknown.set(hash, now);
+      }
       return undefined;
     }
     const actor = actorFromRow(row);
-    if (cache.size > 10_000) cache.clear();
+    if (cache.size >= 10_000) cache.clear();
     cache.set(hash, { actor, at: now });
     return actor;
   };
 
-  const resolve = async (authorization: string | undefined, needed: string): Promise<Actor> => {
-    const token = bearerToken(authorization);
+  const resolve = async (req: Request, needed: string): Promise<Actor> => {
+    const token = bearerToken(req.headers.authorization);
+    const ip = clientIp(req);
+    await options.limits?.checkAuthFailures(ip);
     if (!token) {
       throw new AppError(401, "unauthorized", `missing ${needed}: send "Authorization: Bearer <token>"`);
     }
     const actor = await authenticate(token);
-    if (!actor) throw new AppError(401, "unauthorized", `unknown or revoked ${needed}`);
+    if (!actor) {
+      await options.limits?.recordAuthFailure(ip);
+      throw new AppError(401, "unauthorized", `unknown or revoked ${needed}`);
+    }
+    await options.limits?.consumeKey(actor.id);
     return actor;
   };
 
   return {
     authenticate,
-    invalidate: () => cache.clear(),
+    invalidate: () => {
+      generation++;
+      cache.clear();
+      unknown.clear();
+    },
     requireAdmin: async (req, res, next) => {
-      const actor = await resolve(req.headers.authorization, "admin token");
+      const actor = await resolve(req, "admin token");
       if (actor.kind !== "admin")
         throw new AppError(403, "forbidden", "this endpoint needs an admin token, not an SDK key");
       res.locals.actor = actor;
       next();
     },
     requireSdkKey: async (req, res, next) => {
-      res.locals.actor = await resolve(req.headers.authorization, "SDK key");
+      res.locals.actor = await resolve(req, "SDK key");
       next();
     },
   };

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db.js";
 import { type ApiKeyRow, apiKeys } from "./keys.table.js";
 
@@ -46,4 +46,12 @@ export async function countActiveAdminKeys(db: Db): Promise<number> {
     .from(apiKeys)
     .where(and(eq(apiKeys.kind, "admin"), isNull(apiKeys.revokedAt)));
   return rows.length;
+}
+
+/** NOTIFY channel telling every server process that keys changed (their caches must go). */
+export const KEYS_CHANGED_CHANNEL = "splitlab_keys_changed";
+
+/** Sends the key-change notification; inside a transaction it is delivered at commit. */
+export async function notifyKeysChanged(db: Db, keyId: string): Promise<void> {
+  await db.execute(sql`select pg_notify(${KEYS_CHANGED_CHANNEL}, ${keyId})`);
 }

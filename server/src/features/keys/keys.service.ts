@@ -2,7 +2,14 @@ import type { Db } from "../../db.js";
 import { notFound } from "../../errors.js";
 import { insertAudit } from "../audit/audit.repo.js";
 import type { Actor } from "./keys.auth.js";
-import { countActiveAdminKeys, findKey, insertKey, listKeys, revokeKey } from "./keys.repo.js";
+import {
+  countActiveAdminKeys,
+  findKey,
+  insertKey,
+  listKeys,
+  notifyKeysChanged,
+  revokeKey,
+} from "./keys.repo.js";
 import type { CreateKeyRequest, KeyResponse } from "./keys.schemas.js";
 import type { ApiKeyRow } from "./keys.table.js";
 import { generateKeyId, generateToken, hashToken } from "./keys.tokens.js";
@@ -53,13 +60,18 @@ export async function listAllKeys(db: Db): Promise<KeyResponse[]> {
   return (await listKeys(db)).map(toKeyResponse);
 }
 
-/** Revokes a key (404 if unknown; revoking a revoked key returns it unchanged). */
+/**
+ * Revokes a key (404 if unknown; revoking a revoked key returns it unchanged) and notifies
+ * every server process on commit, so the key is refused at once everywhere.
+ */
 export async function revokeKeyById(db: Db, actor: Actor, id: string): Promise<KeyResponse> {
   return db.transaction(async (tx) => {
     const before = await findKey(tx, id);
     if (!before) throw notFound(`key "${id}"`);
     if (before.revokedAt) return toKeyResponse(before);
     const after = (await revokeKey(tx, id, new Date()))!;
+    // Every process drops its cached look-ups when this commits (LISTEN/NOTIFY).
+    await notifyKeysChanged(tx, id);
     await insertAudit(tx, {
       actor: actor.label,
       action: "key.revoke",
