@@ -175,6 +175,36 @@ describe("results refresh worker", () => {
   });
 });
 
+describe("planner statistics", () => {
+  it("the worker analyses exposures and events once they changed a lot (no autovacuum on PGlite, maybe none on PostgreSQL)", async () => {
+    const analyzed = async () =>
+      (
+        await t.db.execute<{ relname: string; n: number }>(sql`
+          select relname, n_mod_since_analyze::int as n from pg_stat_user_tables
+          where relname in ('exposures', 'events') order by relname`)
+      ).rows;
+    await createExperiment("analysed");
+    await t.db.execute(sql`insert into exposures (id, experiment_key, variant_key, unit_id, ts)
+      select gen_random_uuid(), 'analysed', 'control', 'a' || g, now() from generate_series(1, 3000) g`);
+    await t.db.execute(sql`insert into events (id, name, unit_id, ts, value)
+      select gen_random_uuid(), 'purchase', 'a' || g, now(), 1 from generate_series(1, 3000) g`);
+    // PostgreSQL publishes the counters up to a second after the commit.
+    for (let i = 0; i < 50 && !(await analyzed()).every((r) => Number(r.n) >= 3000); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await analyzed()).every((r) => Number(r.n) >= 3000)).toBe(true);
+    expect(await t.instance.refresher.analyzeStaleTables()).toEqual(
+      expect.arrayContaining(["events", "exposures"]),
+    );
+    for (let i = 0; i < 50 && !(await analyzed()).every((r) => Number(r.n) < 500); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await analyzed()).every((r) => Number(r.n) < 500)).toBe(true);
+    // Nothing changed since: nothing to do.
+    expect(await t.instance.refresher.analyzeStaleTables()).not.toContain("events");
+  });
+});
+
 describe("results watermark", () => {
   it("never skips a row whose ingestion transaction stays open across a refresh", async () => {
     await createExperiment("open-tx");

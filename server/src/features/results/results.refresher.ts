@@ -10,6 +10,9 @@ import {
 import { computeLooks, type Looks } from "./results.looks.js";
 import { type RefreshOutcome, refreshResultUnits } from "./results.repo.js";
 
+/** Tables the results SQL reads whose planner statistics the worker keeps current. */
+const ANALYZED_TABLES = ["exposures", "events", "results_units"] as const;
+
 /** A queued `?refresh=full` rebuild. */
 export interface RefreshJob {
   state: "queued" | "running" | "done" | "failed";
@@ -76,6 +79,7 @@ export class ResultsRefresher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private statisticsCheckedAt = 0;
   private readonly lag: Gauge<"experiment"> | undefined;
   private readonly duration: Histogram<"mode"> | undefined;
   private readonly lastRefresh: Gauge<"experiment"> | undefined;
@@ -178,6 +182,7 @@ export class ResultsRefresher {
    */
   async tick(): Promise<string[]> {
     const done: string[] = [];
+    await this.keepStatistics();
     for (const [key, job] of this.jobs) {
       if (job.state !== "queued") continue;
       job.state = "running";
@@ -221,6 +226,41 @@ export class ResultsRefresher {
       }
     }
     return done;
+  }
+
+  /**
+   * Keeps the planner's statistics of the tables the results SQL reads current, at most every
+   * 10 s: a table whose rows changed by more than 500 + 10 % since its last ANALYZE is analysed
+   * (the autovacuum rule with a larger floor). PGlite has no autovacuum, and PostgreSQL may run
+   * without it; without statistics a fresh `events` table looks empty to the planner, which then
+   * picks nested loops that turn a seconds-long refresh into minutes. ANALYZE samples (30,000
+   * rows by default) and does not block inserts.
+   */
+  private async keepStatistics(): Promise<void> {
+    if (Date.now() - this.statisticsCheckedAt < 10_000) return;
+    this.statisticsCheckedAt = Date.now();
+    await this.analyzeStaleTables();
+  }
+
+  /** The check of {@link keepStatistics} without its 10 s gate; returns the tables analysed. */
+  async analyzeStaleTables(): Promise<string[]> {
+    const analysed: string[] = [];
+    try {
+      const stale = await this.db.execute<{ relname: string }>(sql`
+        select relname from pg_stat_user_tables
+        where relname in ('exposures', 'events', 'results_units')
+          and n_mod_since_analyze > 500 + 0.1 * greatest(n_live_tup, 0)`);
+      for (const row of stale.rows) {
+        if (this.stopped) break;
+        const table = ANALYZED_TABLES.find((t) => t === row.relname);
+        if (!table) continue;
+        await this.db.execute(sql.raw(`analyze ${table}`));
+        analysed.push(table);
+      }
+    } catch (error) {
+      this.onError?.(error, "analyze");
+    }
+    return analysed.sort();
   }
 
   /** Refreshes one experiment now (the worker's unit of work; tests call it to step the worker). */
