@@ -19,6 +19,12 @@ export interface ClientOptions {
   apiHost: string;
   /** Public SDK key of one environment. */
   sdkKey: string;
+  /**
+   * User attributes copied onto every exposure (e.g. `["device", "country"]`), so the report can
+   * break results down by them. None by default: only the attributes named here leave the app.
+   * Strings, numbers and booleans only.
+   */
+  exposureAttributes?: string[];
   /** Default user (attributes + unit id) for calls that pass none. */
   user?: User;
   /** Send and store nothing until `setConsent(true)`. Default false. */
@@ -166,6 +172,7 @@ export function createClient(clientOptions: ClientOptions): Client {
   let experiments = new Map<string, ExperimentConfig>();
   const listeners = new Set<() => void>();
   const dedupeSize = Math.max(1, options.dedupeSize ?? 10_000);
+  const exposureAttributes = options.exposureAttributes?.length ? options.exposureAttributes : undefined;
   const seen = new Map<string, SeenUnits>(); // per experiment
   const timers: ReturnType<typeof setInterval>[] = [];
   let flushSoon = false;
@@ -305,6 +312,7 @@ export function createClient(clientOptions: ClientOptions): Client {
           seen.set(experimentKey, units);
         }
         if (units.add(unitId, variant)) {
+          const attributes = exposureAttributes && pickAttributes(who ?? user, exposureAttributes);
           const queued = delivery.push({
             type: "exposure",
             experiment: experimentKey,
@@ -312,6 +320,7 @@ export function createClient(clientOptions: ClientOptions): Client {
             unitId,
             time: now(),
             seq: 0,
+            ...(attributes ? { attributes } : {}),
           });
           // Not queued (queue full): not remembered either, so the next call logs it.
           if (queued) enqueueSize();
@@ -416,4 +425,22 @@ export function createClient(clientOptions: ClientOptions): Client {
       }
     },
   };
+}
+
+/** The named scalar attributes of a user, or undefined when it has none of them. */
+function pickAttributes(who: User, names: string[]): Record<string, string | number | boolean> | undefined {
+  const picked: Record<string, string | number | boolean> = {};
+  let any = false;
+  for (const name of names) {
+    const value = (who as Record<string, unknown>)[name];
+    const scalar =
+      typeof value === "string" ||
+      typeof value === "boolean" ||
+      (typeof value === "number" && Number.isFinite(value));
+    if (scalar) {
+      picked[name] = value;
+      any = true;
+    }
+  }
+  return any ? picked : undefined;
 }

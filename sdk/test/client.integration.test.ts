@@ -204,6 +204,40 @@ describe("SDK client against the real server", () => {
     await client.close();
   });
 
+  it("copies only the attributes named in exposureAttributes onto exposures (for breakdowns)", async () => {
+    const { client, errors } = sdk({ exposureAttributes: ["device", "country", "vip"] });
+    await client.ready();
+    const users = Array.from({ length: 30 }, (_, i) => ({
+      id: `attrs-${String(i).padStart(2, "0")}`,
+      country: "US",
+      email: `u${i}@example.com`, // never named: never sent
+      ...(i % 2 === 0 ? { device: "mobile", vip: false } : {}),
+    }));
+    const assigned = users.filter((u) => client.getAssignment("checkout", u).reason === "assigned");
+    expect(assigned.length).toBeGreaterThan(5);
+    await client.flush();
+    const stored = await rows(
+      `select unit_id, attributes from exposures where unit_id like 'attrs-%' order by unit_id`,
+    );
+    expect(stored).toEqual(
+      assigned.map((u) => ({
+        unit_id: u.id,
+        attributes: "device" in u ? { country: "US", device: "mobile", vip: false } : { country: "US" },
+      })),
+    );
+    // Without the option nothing but the unit id leaves the app.
+    const plain = sdk();
+    await plain.client.ready();
+    for (const u of assigned) plain.client.getVariant("checkout", { ...u, id: `plain-${u.id}` });
+    await plain.client.flush();
+    const bare = await rows(`select attributes from exposures where unit_id like 'plain-attrs-%'`);
+    expect(bare.length).toBeGreaterThan(0);
+    expect(bare.every((r) => r.attributes === null)).toBe(true);
+    expect([...errors, ...plain.errors]).toEqual([]);
+    await client.close();
+    await plain.client.close();
+  });
+
   it("drops only the events the server rejected, reporting each reason", async () => {
     const { client, errors } = sdk();
     client.track("x".repeat(300), {}, { id: "reject-1" }); // name over 256 chars
