@@ -6,6 +6,7 @@ import {
   experimentListResponse,
   experimentResponse,
   listExperimentsQuery,
+  startExperimentRequest,
   stopExperimentRequest,
   updateExperimentRequest,
 } from "./experiments.schemas.js";
@@ -83,12 +84,13 @@ export function experimentsRoutes(deps: ExperimentsDeps): RouteDefinition[] {
       operationId: "startExperiment",
       tag,
       summary: "Start a draft experiment",
-      description: "409 unless the experiment is a draft, or when its layer slice is taken.",
+      description:
+        "409 unless the experiment is a draft, or when its layer slice is taken. An optional `startedAt` (at most 90 days ago) backdates the start.",
       access: "admin",
-      request: { params: keyParams },
+      request: { params: keyParams, body: startExperimentRequest },
       success: { status: 200, description: "the running experiment", schema: experimentResponse },
       errors: [400, 401, 403, 404, 409],
-      handler: ({ params }, { res }) => startExperiment(deps, actorOf(res), params.key),
+      handler: ({ params, body }, { res }) => startExperiment(deps, actorOf(res), params.key, body),
     }),
     defineRoute({
       method: "post",

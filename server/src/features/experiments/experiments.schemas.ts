@@ -141,6 +141,29 @@ export const stopExperimentRequest = z
 /** Parsed stop request. */
 export type StopExperimentRequest = z.output<typeof stopExperimentRequest>;
 
+/** How far back a start may be dated (imports of running tests, demos, replays). */
+export const MAX_BACKDATE_DAYS = 90;
+
+/**
+ * Body of `POST /api/v1/experiments/:key/start` (optional). `startedAt` backdates the start,
+ * for an experiment that has really been running since then (imported from another tool, a
+ * demo replaying past days): the results count exposures from that time on.
+ */
+export const startExperimentRequest = z
+  .strictObject({
+    startedAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe(`ISO-8601 time in the past, at most ${MAX_BACKDATE_DAYS} days ago; default now`)
+      .refine((v) => v === undefined || Date.parse(v) <= Date.now() + 60_000, "must not be in the future")
+      .refine(
+        (v) => v === undefined || Date.parse(v) >= Date.now() - MAX_BACKDATE_DAYS * 86_400_000,
+        `must be at most ${MAX_BACKDATE_DAYS} days ago`,
+      ),
+  })
+  .optional();
+export type StartExperimentRequest = z.output<typeof startExperimentRequest>;
+
 /** Query of `GET /api/v1/experiments`. */
 export const listExperimentsQuery = z.strictObject({
   status: z.enum(EXPERIMENT_STATUSES).optional(),

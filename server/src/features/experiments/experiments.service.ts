@@ -14,6 +14,7 @@ import {
 import type {
   CreateExperimentRequest,
   ExperimentResponse,
+  StartExperimentRequest,
   StopExperimentRequest,
   UpdateExperimentRequest,
 } from "./experiments.schemas.js";
@@ -304,11 +305,12 @@ async function transition(
   return result;
 }
 
-/** draft -> running (409 otherwise; re-checks the layer slice). */
+/** draft -> running (409 otherwise; re-checks the layer slice), now or at a backdated `startedAt`. */
 export function startExperiment(
   deps: ExperimentsDeps,
   actor: Actor,
   key: string,
+  input: StartExperimentRequest = undefined,
 ): Promise<ExperimentResponse> {
   return transition(deps, actor, key, "start", async (current, tx) => {
     if (current.status !== "draft") {
@@ -319,7 +321,7 @@ export function startExperiment(
       );
     }
     await checkReferences(tx, current);
-    return { status: "running", startedAt: new Date() };
+    return { status: "running", startedAt: input?.startedAt ? new Date(input.startedAt) : new Date() };
   });
 }
 

@@ -271,6 +271,31 @@ describe("experiments: lifecycle and the rules that protect results", () => {
     expect(stored.body.coverage).toBe(0.8);
   });
 
+  it("start may be backdated (at most 90 days, never in the future); a bad startedAt is a 400 naming it and starts nothing", async () => {
+    await t.request("POST", "/api/v1/experiments", { body: base("backdated") });
+    const future = await t.request("POST", "/api/v1/experiments/backdated/start", {
+      body: { startedAt: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    expect(future.status).toBe(400);
+    expect(future.body.error.message).toContain("startedAt");
+    const tooOld = await t.request("POST", "/api/v1/experiments/backdated/start", {
+      body: { startedAt: new Date(Date.now() - 91 * 86_400_000).toISOString() },
+    });
+    expect(tooOld.status).toBe(400);
+    expect(tooOld.body.error.message).toContain("90 days");
+    const notADate = await t.request("POST", "/api/v1/experiments/backdated/start", {
+      body: { startedAt: "last tuesday" },
+    });
+    expect(notADate.status).toBe(400);
+    expect((await t.request("GET", "/api/v1/experiments/backdated")).body.status).toBe("draft");
+
+    const startedAt = new Date(Date.now() - 14 * 86_400_000).toISOString();
+    const started = await t.request("POST", "/api/v1/experiments/backdated/start", { body: { startedAt } });
+    expect(started.status).toBe(200);
+    expect(started.body.startedAt).toBe(startedAt);
+    expect((await t.request("GET", "/api/v1/experiments/backdated")).body.startedAt).toBe(startedAt);
+  });
+
   it("stop needs a decision (ship needs a known variant), archive needs stopped or draft", async () => {
     await t.request("POST", "/api/v1/experiments", { body: base("stopper") });
     expect(
