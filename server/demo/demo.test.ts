@@ -60,7 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.instance.refresher.stop();
   await t?.close();
-});
+}, 180_000);
 
 const report = (key: string) => result.reports.find((r) => r.key === key)!;
 
