@@ -75,6 +75,7 @@ export class ResultsRefresher {
   private readonly looksEveryMs: number;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private looksRunning: Promise<void> | null = null;
   private stopped = false;
   private readonly lag: Gauge<"experiment"> | undefined;
   private readonly duration: Histogram<"mode"> | undefined;
@@ -133,6 +134,7 @@ export class ResultsRefresher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    await this.looksRunning;
     this.stopped = false;
   }
 
@@ -208,17 +210,20 @@ export class ResultsRefresher {
         this.onError?.(error, candidate.key);
       }
     }
-    // Bounded: at most one look computation per tick, the oldest first.
+    // The looks scan raw events like a full rebuild: one at a time, the oldest first, beside the
+    // refreshes (not awaited here, so refreshes keep the other experiments fresh meanwhile).
     const due = done
       .map((key) => ({ key, at: this.lookCache.get(key)?.computedAt.getTime() ?? 0 }))
       .filter((x) => Date.now() - x.at >= this.looksEveryMs)
       .sort((a, b) => a.at - b.at)[0];
-    if (due && !this.stopped) {
-      try {
-        await this.computeLooks(due.key);
-      } catch (error) {
-        this.onError?.(error, due.key);
-      }
+    if (due && !this.stopped && !this.looksRunning) {
+      this.looksRunning = this.computeLooks(due.key).then(
+        () => undefined,
+        (error: unknown) => this.onError?.(error, due.key),
+      );
+      void this.looksRunning.finally(() => {
+        this.looksRunning = null;
+      });
     }
     return done;
   }
