@@ -32,7 +32,7 @@ export interface RefreshStatus {
 /** Options of {@link ResultsRefresher}. */
 export interface ResultsRefresherOptions {
   db: Db;
-  /** Pause between ticks in ms (default 1000). */
+  /** Pause between ticks in ms (default 1000; at least the previous tick's duration). */
   intervalMs?: number;
   /**
    * Bounded work per tick: an incremental refresh moves an experiment's watermark by at most
@@ -116,13 +116,17 @@ export class ResultsRefresher {
     if (this.timer || this.stopped) return;
     const loop = () => {
       if (this.stopped) return;
+      const started = performance.now();
       this.running = this.tick().then(
         () => undefined,
         () => undefined,
       );
       void this.running.finally(() => {
         this.running = null;
-        if (!this.stopped) this.timer = setTimeout(loop, this.intervalMs);
+        // At least as long a pause as the tick took: the worker never takes more than half of
+        // the database's (on PGlite: the process's single connection's) time.
+        const pause = Math.max(this.intervalMs, performance.now() - started);
+        if (!this.stopped) this.timer = setTimeout(loop, pause);
       });
     };
     this.timer = setTimeout(loop, 0);
