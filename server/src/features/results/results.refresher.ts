@@ -118,7 +118,7 @@ export class ResultsRefresher {
       if (this.stopped) return;
       const started = performance.now();
       this.running = this.tick().then(
-        () => undefined,
+        (done) => this.scheduleLooks(done),
         () => undefined,
       );
       void this.running.finally(() => {
@@ -214,22 +214,28 @@ export class ResultsRefresher {
         this.onError?.(error, candidate.key);
       }
     }
-    // The looks scan raw events like a full rebuild: one at a time, the oldest first, beside the
-    // refreshes (not awaited here, so refreshes keep the other experiments fresh meanwhile).
+    return done;
+  }
+
+  /**
+   * Starts the looks computation of the refreshed experiment whose looks are oldest, if due. The
+   * looks scan raw events like a full rebuild: one at a time, beside the refreshes (not awaited,
+   * so refreshes keep the other experiments fresh meanwhile). Only the started worker does this;
+   * a `tick()` called directly leaves no background work behind.
+   */
+  private scheduleLooks(done: string[]): void {
     const due = done
       .map((key) => ({ key, at: this.lookCache.get(key)?.computedAt.getTime() ?? 0 }))
       .filter((x) => Date.now() - x.at >= this.looksEveryMs)
       .sort((a, b) => a.at - b.at)[0];
-    if (due && !this.stopped && !this.looksRunning) {
-      this.looksRunning = this.computeLooks(due.key).then(
-        () => undefined,
-        (error: unknown) => this.onError?.(error, due.key),
-      );
-      void this.looksRunning.finally(() => {
-        this.looksRunning = null;
-      });
-    }
-    return done;
+    if (!due || this.stopped || this.looksRunning) return;
+    this.looksRunning = this.computeLooks(due.key).then(
+      () => undefined,
+      (error: unknown) => this.onError?.(error, due.key),
+    );
+    void this.looksRunning.finally(() => {
+      this.looksRunning = null;
+    });
   }
 
   /** Refreshes one experiment now (the worker's unit of work; tests call it to step the worker). */
