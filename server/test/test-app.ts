@@ -40,6 +40,10 @@ export async function startTestApp(deps: Partial<AppDeps> = {}): Promise<TestApp
   const server = await new Promise<Server>((resolve) => {
     const s = instance.app.listen(0, "127.0.0.1", () => resolve(s));
   });
+  // PGlite runs on the test's thread: a long refresh between two requests blocks the event loop,
+  // and with the default 5 s the server could close a kept-alive socket just as fetch reuses it
+  // (ECONNRESET). Longer than fetch's own idle timeout (4 s), so the client always closes first.
+  server.keepAliveTimeout = 60_000;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
