@@ -64,8 +64,8 @@ export async function purgeExpired(
       const n = await deps.db.transaction(async (tx) => {
         await lockUnitDataExclusive(tx);
         const deleted = await tx.execute<{ unit_id: string }>(sql`
-          delete from ${sql.identifier(table)} where id in (
-            select id from ${sql.identifier(table)} where ts < ${cutoff}::timestamptz limit ${slice})
+          delete from ${sql.identifier(table)} where (unit_id, id) in (
+            select unit_id, id from ${sql.identifier(table)} where ts < ${cutoff}::timestamptz limit ${slice})
           returning unit_id`);
         const units = [...new Set(deleted.rows.map((r) => r.unit_id))];
         if (units.length > 0) {

@@ -114,6 +114,10 @@ async function freshness(
     return (m?.variants ?? []).reduce((a, v) => a + v.sum, 0);
   };
   await deps.refresher.refresh(KEY);
+  // The looks (and CUPED) are recomputed every 10 minutes beside the refreshes; computed here
+  // first so that the figure is the steady state between two such computations.
+  const looks = await time(() => deps.refresher.computeLooks(KEY));
+  console.log(`  worker: sequential looks + CUPED (raw events scan, every 10 min): ${fmt(looks.ms)}`);
   const baseline = await clicks();
   deps.refresher.start();
   const probes: number[] = [];

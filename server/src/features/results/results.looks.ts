@@ -12,7 +12,13 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db.js";
 import { type CupedTable, readCupedSums } from "./results.cuped.js";
-import { type MetricSums, readRefreshState, readVariantDays, type VariantDayRow } from "./results.repo.js";
+import {
+  type MetricSums,
+  REFRESH_APP_NAME,
+  readRefreshState,
+  readVariantDays,
+  type VariantDayRow,
+} from "./results.repo.js";
 import { insideBounds, list, type MetricSpec, RESULTS_VALUE_BOUND, type TimeBounds } from "./results.sql.js";
 
 /** Per (variant, UTC day) changes of the sums of every metric. */
@@ -149,6 +155,8 @@ export async function computeLooks(
 ): Promise<Looks | undefined> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`set transaction isolation level repeatable read`);
+    // Read-only and long: marked like refreshes so that the watermark does not wait for it.
+    await tx.execute(sql`select set_config('application_name', ${REFRESH_APP_NAME}, true)`);
     const state = await readRefreshState(tx, input.experimentKey);
     if (!state) return undefined;
     const { rows } = await readVariantDays(tx, input.experimentKey, [], input.bounds);

@@ -35,7 +35,7 @@ export interface RefreshStatus {
 /** Options of {@link ResultsRefresher}. */
 export interface ResultsRefresherOptions {
   db: Db;
-  /** Pause between ticks in ms (default 1000). */
+  /** Pause between ticks in ms (default 1000; at least the previous tick's duration). */
   intervalMs?: number;
   /**
    * Bounded work per tick: an incremental refresh moves an experiment's watermark by at most
@@ -78,6 +78,7 @@ export class ResultsRefresher {
   private readonly looksEveryMs: number;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private looksRunning: Promise<void> | null = null;
   private stopped = false;
   private statisticsCheckedAt = 0;
   private readonly lag: Gauge<"experiment"> | undefined;
@@ -119,13 +120,17 @@ export class ResultsRefresher {
     if (this.timer || this.stopped) return;
     const loop = () => {
       if (this.stopped) return;
+      const started = performance.now();
       this.running = this.tick().then(
-        () => undefined,
+        (done) => this.scheduleLooks(done),
         () => undefined,
       );
       void this.running.finally(() => {
         this.running = null;
-        if (!this.stopped) this.timer = setTimeout(loop, this.intervalMs);
+        // At least as long a pause as the tick took: the worker never takes more than half of
+        // the database's (on PGlite: the process's single connection's) time.
+        const pause = Math.max(this.intervalMs, performance.now() - started);
+        if (!this.stopped) this.timer = setTimeout(loop, pause);
       });
     };
     this.timer = setTimeout(loop, 0);
@@ -137,6 +142,7 @@ export class ResultsRefresher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    await this.looksRunning;
     this.stopped = false;
   }
 
@@ -213,19 +219,28 @@ export class ResultsRefresher {
         this.onError?.(error, candidate.key);
       }
     }
-    // Bounded: at most one look computation per tick, the oldest first.
+    return done;
+  }
+
+  /**
+   * Starts the looks computation of the refreshed experiment whose looks are oldest, if due. The
+   * looks scan raw events like a full rebuild: one at a time, beside the refreshes (not awaited,
+   * so refreshes keep the other experiments fresh meanwhile). Only the started worker does this;
+   * a `tick()` called directly leaves no background work behind.
+   */
+  private scheduleLooks(done: string[]): void {
     const due = done
       .map((key) => ({ key, at: this.lookCache.get(key)?.computedAt.getTime() ?? 0 }))
       .filter((x) => Date.now() - x.at >= this.looksEveryMs)
       .sort((a, b) => a.at - b.at)[0];
-    if (due && !this.stopped) {
-      try {
-        await this.computeLooks(due.key);
-      } catch (error) {
-        this.onError?.(error, due.key);
-      }
-    }
-    return done;
+    if (!due || this.stopped || this.looksRunning) return;
+    this.looksRunning = this.computeLooks(due.key).then(
+      () => undefined,
+      (error: unknown) => this.onError?.(error, due.key),
+    );
+    void this.looksRunning.finally(() => {
+      this.looksRunning = null;
+    });
   }
 
   /**
