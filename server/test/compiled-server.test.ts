@@ -183,7 +183,7 @@ describe("the compiled server (node server/dist/main.js, as the image runs it)",
       again.process.kill("SIGTERM");
       expect(await again.exited).toBe(0);
     }
-  });
+  }, 120_000);
 });
 
 describe("adminTokenNotice", () => {

@@ -11,7 +11,8 @@ import { startServer } from "../src/server.js";
 const root = mkdtempSync(path.join(tmpdir(), "abtest-start-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-// Always the embedded database: this is what `npm start` does on a fresh machine.
+// Always the embedded database: this is what `npm start` does on a fresh machine. A first PGlite
+// start (initdb in WebAssembly) took up to 39 s on the 2-core machine under load: 120 s limits.
 describe("startServer on a fresh DATA_DIR", () => {
   it("creates the data dir, migrates, prints the URL and a generated admin token only on first start", async () => {
     const dataDir = path.join(root, "nested", "data");
@@ -43,7 +44,7 @@ describe("startServer on a fresh DATA_DIR", () => {
     } finally {
       await b.stop();
     }
-  });
+  }, 120_000);
 
   it("accepts ADMIN_TOKEN without generating one, finishes in-flight ingestion on stop, rejects bad config by name", async () => {
     const config = parseConfig({
@@ -105,5 +106,5 @@ describe("startServer on a fresh DATA_DIR", () => {
     expect(parseConfig({ RETENTION_DAYS: "30" }).RETENTION_DAYS).toBe(30);
     expect(() => parseConfig({ RETENTION_DAYS: "-1" })).toThrow(/RETENTION_DAYS/);
     expect(() => parseConfig({ ADMIN_TOKEN: "short" })).toThrow(/ADMIN_TOKEN/);
-  });
+  }, 120_000);
 });
