@@ -204,7 +204,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     batchSize: 1000,
     flushInterval: 250,
     refreshInterval: 0,
-    closeTimeoutMs: 120_000,
+    closeTimeoutMs: 300_000,
+    requestTimeoutMs: 60_000,
     onError,
   };
   const first = createClient(clientOptions);
@@ -262,8 +263,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   await Promise.all(all.map((c) => c.close()));
   progress(units);
   const simulateMs = performance.now() - t0;
+  // Timeouts and retries along the way are reported to onError but lose nothing; an event
+  // dropped, rejected or still queued after close() is a real loss.
   const lost = total("dropped") + total("rejected") + total("queued");
-  if (lost > 0 || errors.length > 0) {
+  if (lost > 0) {
     throw new ApiError(`the SDK could not deliver ${lost} events: ${errors.join("; ")}`);
   }
 
@@ -328,7 +331,8 @@ function createLegacyClient(
     exposureAttributes: ["device", "country", "source"],
     batchSize: 1000,
     flushInterval: 250,
-    closeTimeoutMs: 120_000,
+    closeTimeoutMs: 300_000,
+    requestTimeoutMs: 60_000,
     onError,
   });
 }
