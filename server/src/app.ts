@@ -17,9 +17,10 @@ import { ResultsRefresher } from "./features/results/results.refresher.js";
 import { resultsRoutes } from "./features/results/results.routes.js";
 import { createSdkConfigRouter, sdkConfigRoutes } from "./features/sdk-config/sdk-config.routes.js";
 import { SdkConfigCache } from "./features/sdk-config/sdk-config.service.js";
+import { checkResponses } from "./http/contract-check.js";
 import { mountRoutes } from "./http/route.js";
 import { type AppMetrics, createMetrics, requestMetrics } from "./observability.js";
-import { buildOpenApiDocument } from "./openapi.js";
+import { buildOpenApiDocument, errorResponse } from "./openapi.js";
 import { CONTENT_SECURITY_POLICY, DEFAULT_CLIENT_DIST, serveClient } from "./static-client.js";
 
 /** What the app is built from; tests pass their own. */
@@ -33,6 +34,12 @@ export interface AppDeps {
   metrics?: AppMetrics;
   /** Built UI folder; null serves the placeholder page. Default: client/dist. */
   clientDist?: string | null;
+  /**
+   * Tests: check every API answer against its route's declared statuses and response schemas
+   * (a success body that breaks the contract becomes a 500); violations are collected in
+   * {@link AppInstance.contractViolations}.
+   */
+  checkContract?: boolean;
 }
 
 /** The express app plus what the process around it needs. */
@@ -44,6 +51,8 @@ export interface AppInstance {
   sdkConfig: SdkConfigCache;
   /** The results refresh worker: the server calls `start()` after listening and `stop()` on shutdown. */
   refresher: ResultsRefresher;
+  /** With `checkContract`: every answer that broke the API contract, in words. */
+  contractViolations: string[];
   /** Waits for in-flight background work (event ingestion) to finish; call before closing the db. */
   drain: () => Promise<void>;
 }
@@ -152,6 +161,14 @@ export function createApp(deps: AppDeps): AppInstance {
   app.get("/api/openapi.json", (_req, res) => {
     res.json(openApi);
   });
+  const contractViolations: string[] = [];
+  if (deps.checkContract) {
+    app.use(
+      checkResponses([...managementRoutes, ...sdkRoutes, ...events.routes], errorResponse, (v) =>
+        contractViolations.push(v),
+      ),
+    );
+  }
   app.use(["/api/v1/experiments", "/api/v1/metrics", "/api/v1/layers", "/api/v1/keys"], requireJson, json);
   app.use(mountRoutes(managementRoutes, auth));
   app.use(createSdkConfigRouter(sdkRoutes, auth));
@@ -163,5 +180,5 @@ export function createApp(deps: AppDeps): AppInstance {
   });
   app.use(serveClient(deps.clientDist === undefined ? DEFAULT_CLIENT_DIST : deps.clientDist));
   app.use(errorHandler);
-  return { app, auth, metrics, sdkConfig, refresher, drain: () => events.drain() };
+  return { app, auth, metrics, sdkConfig, refresher, contractViolations, drain: () => events.drain() };
 }
