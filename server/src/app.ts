@@ -18,9 +18,10 @@ import { resultsRoutes } from "./features/results/results.routes.js";
 import { createSdkConfigRouter, sdkConfigRoutes } from "./features/sdk-config/sdk-config.routes.js";
 import { SdkConfigCache } from "./features/sdk-config/sdk-config.service.js";
 import { checkResponses } from "./http/contract-check.js";
+import { errorResponse } from "./http/error.schema.js";
 import { mountRoutes } from "./http/route.js";
 import { type AppMetrics, createMetrics, requestMetrics } from "./observability.js";
-import { buildOpenApiDocument, errorResponse } from "./openapi.js";
+import { buildOpenApiDocument } from "./openapi.js";
 import { CONTENT_SECURITY_POLICY, DEFAULT_CLIENT_DIST, serveClient } from "./static-client.js";
 
 /** What the app is built from; tests pass their own. */

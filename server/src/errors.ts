@@ -1,22 +1,9 @@
 import type { ErrorRequestHandler } from "express";
 import { ZodError } from "zod";
 
-/** Every error code the API answers with. */
-export const ERROR_CODES = [
-  "bad_request",
-  "validation_failed",
-  "unauthorized",
-  "forbidden",
-  "not_found",
-  "conflict",
-  "payload_too_large",
-  "unsupported_media_type",
-  "internal",
-  "unavailable",
-] as const;
+import type { ErrorCode } from "./error-codes.js";
 
-/** One of {@link ERROR_CODES}. */
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export { ERROR_CODES, type ErrorCode } from "./error-codes.js";
 
 /** Body of every error response. */
 export interface ErrorBody {

@@ -1,18 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
-import { z } from "zod";
-import { ERROR_CODES } from "./errors.js";
+import { errorResponse } from "./http/error.schema.js";
 import { type ErrorStatus, type RouteDefinition, routeConfig } from "./http/route.js";
-
-/** Body of every error response. */
-export const errorResponse = z
-  .object({
-    error: z.object({
-      code: z.enum(ERROR_CODES),
-      message: z.string(),
-      details: z.unknown().optional(),
-    }),
-  })
-  .meta({ id: "Error" });
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: "invalid input: `message` and `details.issues[].path` name the field",
