@@ -209,6 +209,7 @@ describe("the UI in Chromium, served by the real server", () => {
       "a Experiments",
       "a Planner",
       "a Settings",
+      "a API reference",
       "button Switch to dark theme",
       "button Sign out",
       "input:radio Conversion rate",

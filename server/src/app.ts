@@ -17,6 +17,7 @@ import { ResultsRefresher } from "./features/results/results.refresher.js";
 import { resultsRoutes } from "./features/results/results.routes.js";
 import { createSdkConfigRouter, sdkConfigRoutes } from "./features/sdk-config/sdk-config.routes.js";
 import { SdkConfigCache } from "./features/sdk-config/sdk-config.service.js";
+import { createApiDocsRouter } from "./http/api-docs.js";
 import { checkResponses } from "./http/contract-check.js";
 import { errorResponse } from "./http/error.schema.js";
 import { mountRoutes } from "./http/route.js";
@@ -162,6 +163,7 @@ export function createApp(deps: AppDeps): AppInstance {
   app.get("/api/openapi.json", (_req, res) => {
     res.json(openApi);
   });
+  app.use(createApiDocsRouter());
   const contractViolations: string[] = [];
   if (deps.checkContract) {
     app.use(

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../test/test-app.js";
 import { contractProblems } from "../../http/contract-check.js";
@@ -69,10 +68,9 @@ beforeAll(async () => {
   }
   const ack = await post("/api/v1/events", { events }, sdkKey);
   expect(ack).toMatchObject({ accepted: events.length, rejected: [] });
-  // The results refresh leaves rows received in the last 30 s for later (results.service.ts
-  // lagSeconds); age the acknowledged rows past it instead of waiting.
-  await t.db.execute(sql`update exposures set received_at = received_at - interval '1 hour'`);
-  await t.db.execute(sql`update events set received_at = received_at - interval '1 hour'`);
+  // What the background worker does after its next tick.
+  await t.instance.refresher.refresh("checkout");
+  await t.instance.refresher.refresh("empty");
 }, 120_000);
 afterAll(() => t.close());
 
@@ -91,6 +89,14 @@ describe("results report contract", () => {
     expect(res.body.metrics[0].chiSquare).toBeDefined();
     expect(res.body.metrics[0].comparisons[0].sequential).toBeDefined();
     expect(res.body.series.length).toBeGreaterThan(0);
+    expect(res.body.freshness.state).toBe("ready");
+  });
+
+  it("a report that queued a full rebuild (?refresh=full, with its job state) matches the schema", async () => {
+    const res = await t.request("GET", "/api/v1/experiments/checkout/results?refresh=full");
+    expect(res.status).toBe(200);
+    expect(contractProblems(resultsReportResponse, res.body)).toEqual([]);
+    expect(res.body.freshness.job.state).toMatch(/^(queued|running|done)$/);
   });
 
   it("a breakdown by an exposure attribute matches the schema", async () => {
