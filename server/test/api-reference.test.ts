@@ -76,7 +76,7 @@ describe("API reference", () => {
       await page.locator("#operations-Results-getResults").waitFor({ timeout: 30_000 });
       await page.locator("#operations-Keys-deleteKey").waitFor();
       expect(await page.locator(".opblock").count()).toBeGreaterThanOrEqual(20);
-      expect(await page.locator(".info .title").innerText()).toContain("Splitlab API");
+      expect(await page.locator(".info .title").textContent()).toContain("Splitlab API");
       expect(foreign).toEqual([]);
       expect(problems).toEqual([]);
     } finally {
