@@ -210,6 +210,7 @@ describe("the UI in Chromium, served by the real server", { timeout: 90_000 }, (
       "a Experiments",
       "a Planner",
       "a Settings",
+      "a API reference",
       "button Switch to dark theme",
       "button Sign out",
       "input:radio Conversion rate",

@@ -17,6 +17,9 @@ import { ResultsRefresher } from "./features/results/results.refresher.js";
 import { resultsRoutes } from "./features/results/results.routes.js";
 import { createSdkConfigRouter, sdkConfigRoutes } from "./features/sdk-config/sdk-config.routes.js";
 import { SdkConfigCache } from "./features/sdk-config/sdk-config.service.js";
+import { createApiDocsRouter } from "./http/api-docs.js";
+import { checkResponses } from "./http/contract-check.js";
+import { errorResponse } from "./http/error.schema.js";
 import { mountRoutes } from "./http/route.js";
 import { createRateLimits, NO_RATE_LIMITS, type RateLimitSettings, requestDeadline } from "./limits.js";
 import { type AppMetrics, createMetrics, requestMetrics } from "./observability.js";
@@ -44,6 +47,12 @@ export interface AppDeps {
   authCache?: { ttlMs?: number; negativeMs?: number; trusted?: () => boolean };
   /** Express "trust proxy" value (client IPs for rate limits). */
   trustProxy?: string | undefined;
+  /**
+   * Tests: check every API answer against its route's declared statuses and response schemas
+   * (a success body that breaks the contract becomes a 500); violations are collected in
+   * {@link AppInstance.contractViolations}.
+   */
+  checkContract?: boolean;
 }
 
 /** Paths of the API and health check (rate limits and the request deadline apply to them). */
@@ -60,6 +69,8 @@ export interface AppInstance {
   sdkConfig: SdkConfigCache;
   /** The results refresh worker: the server calls `start()` after listening and `stop()` on shutdown. */
   refresher: ResultsRefresher;
+  /** With `checkContract`: every answer that broke the API contract, in words. */
+  contractViolations: string[];
   /** Waits for in-flight background work (event ingestion) to finish; call before closing the db. */
   drain: () => Promise<void>;
 }
@@ -191,6 +202,15 @@ export function createApp(deps: AppDeps): AppInstance {
   app.get("/api/openapi.json", (_req, res) => {
     res.json(openApi);
   });
+  app.use(createApiDocsRouter());
+  const contractViolations: string[] = [];
+  if (deps.checkContract) {
+    app.use(
+      checkResponses([...managementRoutes, ...sdkRoutes, ...events.routes], errorResponse, (v) =>
+        contractViolations.push(v),
+      ),
+    );
+  }
   app.use(["/api/v1/experiments", "/api/v1/metrics", "/api/v1/layers", "/api/v1/keys"], requireJson, json);
   app.use(mountRoutes(managementRoutes, auth));
   app.use(createSdkConfigRouter(sdkRoutes, auth));
@@ -202,5 +222,5 @@ export function createApp(deps: AppDeps): AppInstance {
   });
   app.use(serveClient(deps.clientDist === undefined ? DEFAULT_CLIENT_DIST : deps.clientDist));
   app.use(errorHandler);
-  return { app, auth, metrics, sdkConfig, refresher, drain: () => events.drain() };
+  return { app, auth, metrics, sdkConfig, refresher, contractViolations, drain: () => events.drain() };
 }

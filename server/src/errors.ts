@@ -5,23 +5,9 @@ import { isDatabaseUnavailable } from "./db.js";
 /** Seconds a client is told to wait (`Retry-After`) after a 503 or 429 without its own value. */
 export const RETRY_AFTER_SECONDS = 2;
 
-/** Every error code the API answers with. */
-export const ERROR_CODES = [
-  "bad_request",
-  "validation_failed",
-  "unauthorized",
-  "forbidden",
-  "not_found",
-  "conflict",
-  "payload_too_large",
-  "unsupported_media_type",
-  "internal",
-  "unavailable",
-  "rate_limited",
-] as const;
+import type { ErrorCode } from "./error-codes.js";
 
-/** One of {@link ERROR_CODES}. */
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export { ERROR_CODES, type ErrorCode } from "./error-codes.js";
 
 /** Body of every error response. */
 export interface ErrorBody {

@@ -1,18 +1,6 @@
-import { OpenAPIRegistry, OpenApiGeneratorV3, type RouteConfig } from "@asteasolutions/zod-to-openapi";
-import { z } from "zod";
-import { ERROR_CODES } from "./errors.js";
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
+import { errorResponse } from "./http/error.schema.js";
 import { type ErrorStatus, type RouteDefinition, routeConfig } from "./http/route.js";
-
-/** Body of every error response. */
-export const errorResponse = z
-  .object({
-    error: z.object({
-      code: z.enum(ERROR_CODES),
-      message: z.string(),
-      details: z.unknown().optional(),
-    }),
-  })
-  .meta({ id: "Error" });
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: "invalid input: `message` and `details.issues[].path` name the field",
@@ -35,7 +23,7 @@ function errorResponseDoc(status: ErrorStatus): RouteConfig["responses"][string]
 /** Generates the OpenAPI 3 document from the same route definitions express mounts. */
 export function buildOpenApiDocument(
   routes: readonly RouteDefinition[],
-): ReturnType<OpenApiGeneratorV3["generateDocument"]> {
+): ReturnType<OpenApiGeneratorV31["generateDocument"]> {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "adminToken", {
     type: "http",
@@ -48,13 +36,15 @@ export function buildOpenApiDocument(
     description: "A public SDK key (`sdk_…`): SDK config and event ingestion only.",
   });
   for (const route of routes) registry.registerPath(routeConfig(route, errorResponseDoc));
-  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
-    openapi: "3.0.3",
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: "3.1.0",
     info: {
       title: "Splitlab API",
       version: "1",
       description:
-        "Admin endpoints need an admin token, SDK endpoints an SDK key: `Authorization: Bearer <token>`.",
+        "Admin endpoints need an admin token, SDK endpoints an SDK key: `Authorization: Bearer <token>`. Every error has the body `{ error: { code, message, details? } }`. Guide: docs/api.md in the repository.",
+      license: { name: "MIT", identifier: "MIT" },
     },
+    servers: [{ url: "/", description: "this server (the document is served by the API it describes)" }],
   });
 }

@@ -14,7 +14,10 @@ export interface TestResponse<T = unknown> {
   body: T;
 }
 
-/** A real app over real HTTP on a fresh test database. */
+/**
+ * A real app over real HTTP on a fresh test database. Every answer is checked against the
+ * API contract (`checkContract`): `close()` fails the file when one broke it.
+ */
 export interface TestApp {
   url: string;
   db: Db;
@@ -36,7 +39,13 @@ export interface TestApp {
 /** Starts `createApp` on port 0 over a fresh migrated database (PGlite, or PostgreSQL with DATABASE_URL). */
 export async function startTestApp(deps: Partial<AppDeps> = {}): Promise<TestApp> {
   const testDb = await createTestDb();
-  const instance = createApp({ db: testDb.db, adminToken: TEST_ADMIN_TOKEN, clientDist: null, ...deps });
+  const instance = createApp({
+    db: testDb.db,
+    adminToken: TEST_ADMIN_TOKEN,
+    clientDist: null,
+    checkContract: true,
+    ...deps,
+  });
   const server = await new Promise<Server>((resolve) => {
     const s = instance.app.listen(0, "127.0.0.1", () => resolve(s));
   });
@@ -71,6 +80,9 @@ export async function startTestApp(deps: Partial<AppDeps> = {}): Promise<TestApp
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await instance.drain();
       await testDb.cleanup();
+      if (instance.contractViolations.length > 0) {
+        throw new Error(`API contract violations:\n${instance.contractViolations.join("\n")}`);
+      }
     },
   };
 }

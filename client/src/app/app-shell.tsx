@@ -48,6 +48,9 @@ export function AppShell() {
             </ul>
           </nav>
           <div className={styles.actions}>
+            <a className="btn btn-ghost" href="/api/docs" title="The rendered API reference (OpenAPI)">
+              API reference
+            </a>
             <ThemeToggle />
             <button
               type="button"

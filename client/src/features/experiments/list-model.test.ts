@@ -117,6 +117,9 @@ function report(
       ...(options.daysLeft !== undefined ? { daysLeft: options.daysLeft } : {}),
     },
     series: [],
+    seriesBasis: "looks",
+    freshness: { state: "ready", refreshedAt: "2026-03-15T11:59:31Z", lagSeconds: 1, stale: false },
+    excluded: { beforeStart: 0, afterStop: 0, clockSkewMinutes: 5, reasons: [] },
   };
 }
 

@@ -37,7 +37,7 @@ export async function startEventsHarness(): Promise<EventsHarness> {
     .insert(experiments)
     .values(seeded.map(([key, status]) => ({ key, name: key, seed: key, status, variants, analysis })));
   const adminToken = `adm_${randomUUID()}`;
-  const app = createApp({ db, adminToken, clientDist: null });
+  const app = createApp({ db, adminToken, clientDist: null, checkContract: true });
   const server = app.app.listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   const { port } = server.address() as AddressInfo;
@@ -61,6 +61,9 @@ export async function startEventsHarness(): Promise<EventsHarness> {
       await new Promise((r) => server.close(r));
       await app.drain();
       await database.cleanup();
+      if (app.contractViolations.length > 0) {
+        throw new Error(`API contract violations:\n${app.contractViolations.join("\n")}`);
+      }
     },
   };
 }

@@ -1,4 +1,5 @@
 import express, { type RequestHandler, Router } from "express";
+import { z } from "zod";
 import { AppError } from "../../errors.js";
 import { defineRoute, mountRoutes, type RouteDefinition } from "../../http/route.js";
 import { parseInput } from "../../validate.js";
@@ -6,9 +7,13 @@ import { actorOf } from "../keys/keys.auth.js";
 import { eraseUnit, type RetentionDeps } from "./events.retention.js";
 import {
   eraseUnitResponseSchema,
-  ingestEnvelopeSchema,
+  exposureEventSchema,
   ingestResponseSchema,
   MAX_BODY_BYTES,
+  MAX_EVENTS_PER_REQUEST,
+  MAX_JSON_DEPTH,
+  MAX_STRING_LENGTH,
+  trackEventSchema,
   unitIdParamsSchema,
 } from "./events.schemas.js";
 import { type IngestDeps, ingestEvents } from "./events.service.js";
@@ -86,6 +91,45 @@ const parseJsonBody: RequestHandler = (req, res, next) => {
   });
 };
 
+/** How the document shows an attributes/properties object (checked at runtime by events.schemas.ts). */
+const jsonObjectDoc = (description: string) =>
+  z
+    .record(z.string().max(MAX_STRING_LENGTH), z.unknown())
+    .optional()
+    .describe(
+      `${description}; keys and string values at most ${MAX_STRING_LENGTH} characters, at most ${MAX_JSON_DEPTH} levels deep`,
+    );
+
+/**
+ * The body of `POST /api/v1/events` as documented. The handler validates it differently:
+ * the envelope first, then each event on its own (a bad event is rejected by index, the
+ * rest are stored), so this schema documents the shape and is never used to parse.
+ */
+export const ingestRequestDoc = z
+  .object({
+    events: z
+      .array(
+        z
+          .discriminatedUnion("type", [
+            exposureEventSchema
+              .extend({ attributes: jsonObjectDoc("the unit's attributes at exposure (breakdowns)") })
+              .meta({ id: "ExposureEvent", description: "the SDK showed a variant to a unit" }),
+            trackEventSchema
+              .extend({ properties: jsonObjectDoc("free properties of the event") })
+              .meta({ id: "TrackEvent", description: "a behavioural event of a unit" }),
+          ])
+          .meta({ id: "IngestEvent" }),
+      )
+      .max(MAX_EVENTS_PER_REQUEST),
+  })
+  .meta({ id: "IngestRequest" });
+
+/** Answer of `POST /api/v1/events` (named for the document). */
+export const ingestResponseDoc = ingestResponseSchema.meta({ id: "IngestResponse" });
+
+/** Answer of `DELETE /api/v1/units/:unitId` (named for the document). */
+export const erasedUnitDoc = eraseUnitResponseSchema.meta({ id: "ErasedUnit" });
+
 /**
  * `POST /api/v1/events` (SDK key; sendBeacon with `?key=`) and
  * `DELETE /api/v1/units/:unitId` (admin).
@@ -99,14 +143,14 @@ export function eventsRoutes(deps: Pick<EventsRouterDeps, "ingest" | "erase">): 
       tag: "Events",
       summary: "Ingest exposures and track events",
       description:
-        "At most 1000 events and 1 MB per request. Each event is checked on its own: a bad one is listed in `rejected` with its index and the rest are stored. Answered after the commit; ids make retries idempotent (`duplicates`). `navigator.sendBeacon` may send `text/plain` with the SDK key as `?key=`. CORS allows any origin.",
+        "At most 1000 events and 1 MB per request. Each event is checked on its own: a bad one is listed in `rejected` with its index and the rest are stored. Answered after the commit; ids make retries idempotent (`duplicates`). `navigator.sendBeacon` may send `text/plain` with the SDK key as `?key=`. CORS allows any origin. SDK keys only: an admin token gets 403.",
       access: "sdk",
       before: [keyFromQuery],
       // An admin token passes requireSdkKey but is refused here (SDK endpoints take SDK keys only).
       after: [sdkKeysOnly, parseJsonBody],
-      documentedOnly: { body: ingestEnvelopeSchema, bodyContentTypes: ["application/json", "text/plain"] },
-      success: { status: 200, description: "stored (after commit)", schema: ingestResponseSchema },
-      errors: [400, 401, 403, 413],
+      documentedOnly: { body: ingestRequestDoc, bodyContentTypes: ["application/json", "text/plain"] },
+      success: { status: 200, description: "stored (after commit)", schema: ingestResponseDoc },
+      errors: [400, 401, 403, 413, 503],
       handler: (_input, { req }) => ingestEvents(deps.ingest, req.body),
     }),
     defineRoute({
@@ -118,7 +162,7 @@ export function eventsRoutes(deps: Pick<EventsRouterDeps, "ingest" | "erase">): 
       description: "For privacy requests; recorded in the audit log.",
       access: "admin",
       documentedOnly: { params: unitIdParamsSchema },
-      success: { status: 200, description: "what was erased", schema: eraseUnitResponseSchema },
+      success: { status: 200, description: "what was erased", schema: erasedUnitDoc },
       errors: [400, 401, 403],
       handler: async (_input, { req, res }) => {
         const { unitId } = parseInput(unitIdParamsSchema, req.params, "params");

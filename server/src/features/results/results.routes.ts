@@ -1,6 +1,7 @@
 import { defineRoute, type RouteDefinition } from "../../http/route.js";
 import { keyParams } from "../../shared/schemas.js";
-import { resultsQuery, resultsReportResponse } from "./results.schemas.js";
+import { resultsReportResponse } from "./report.schema.js";
+import { resultsQuery } from "./results.schemas.js";
 import { computeResults, type ResultsDeps } from "./results.service.js";
 
 /** `GET /api/v1/experiments/:key/results` (admin): the results report. */
@@ -18,7 +19,7 @@ export function resultsRoutes(deps: ResultsDeps): RouteDefinition[] {
       request: { params: keyParams, query: resultsQuery },
       success: { status: 200, description: "the report", schema: resultsReportResponse },
       errors: [400, 401, 403, 404],
-      handler: async ({ params, query }) => ({ ...(await computeResults(deps, params.key, query)) }),
+      handler: ({ params, query }) => computeResults(deps, params.key, query),
     }),
   ];
 }

@@ -15,6 +15,3 @@ export const resultsQuery = z.object({
 
 /** Parsed {@link resultsQuery}. */
 export type ResultsQuery = z.output<typeof resultsQuery>;
-
-/** The results report (a real schema follows; see results.report.ts). */
-export const resultsReportResponse = z.object({}).passthrough().meta({ id: "ResultsReport" });

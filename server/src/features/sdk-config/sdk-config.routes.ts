@@ -37,7 +37,7 @@ export function sdkConfigRoutes(deps: { cache: SdkConfigCache }): RouteDefinitio
       tag: "SDK",
       summary: "Running experiments for the SDK",
       description:
-        "Answers with a strong ETag and `Cache-Control: no-cache`; `If-None-Match` with the current ETag gets 304. CORS allows any origin.",
+        "Answers with a strong ETag and `Cache-Control: no-cache`; `If-None-Match` with the current ETag gets 304. CORS allows any origin. An admin token is accepted too.",
       access: "sdk",
       success: { status: 200, description: "the config", schema: sdkConfigResponse, headers: etagHeader },
       otherResponses: { 304: { description: "not modified (the ETag matched)", headers: etagHeader } },
