@@ -10,7 +10,8 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   409: "conflict with the current state (duplicate key, lifecycle step, running experiment)",
   413: "request body too large",
   415: "request body is not application/json",
-  503: "unavailable",
+  429: "rate limited: too many requests from this key or address; wait `Retry-After` seconds",
+  503: "the database is unreachable or the request took too long; nothing was stored, retry after `Retry-After` seconds",
 };
 
 function errorResponseDoc(status: ErrorStatus): RouteConfig["responses"][string] {

@@ -1,7 +1,7 @@
 import type { RequestHandler } from "express";
 import type { z } from "zod";
 import { AppError } from "../errors.js";
-import type { RouteDefinition } from "./route.js";
+import { ALWAYS_POSSIBLE_ERRORS, type RouteDefinition } from "./route.js";
 
 /** Keys present in `input` but dropped by the schema (`output`): fields the contract does not describe. */
 function undocumentedKeys(input: unknown, output: unknown, path: string, found: string[]): void {
@@ -50,7 +50,12 @@ export function checkResponses(
       let schema: z.ZodType | undefined;
       if (status === route.success.status) schema = route.success.schema;
       else if (route.otherResponses?.[status]) schema = route.otherResponses[status].schema;
-      else if (status === 500 || (route.errors as readonly number[]).includes(status)) schema = errorSchema;
+      else if (
+        status === 500 ||
+        (route.errors as readonly number[]).includes(status) ||
+        (ALWAYS_POSSIBLE_ERRORS as readonly number[]).includes(status)
+      )
+        schema = errorSchema;
       else {
         onViolation(`${where}: status not declared in the route definition`);
         return send(body);

@@ -10,7 +10,13 @@ export type HttpMethod = "get" | "post" | "patch" | "put" | "delete";
 export type Access = "admin" | "sdk" | "public";
 
 /** Error statuses a route can document; each maps to a described error response. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
+
+/**
+ * Statuses every API route may answer whatever it declares: 429 from the rate limits and 503
+ * (with `Retry-After`) when the database is unreachable or the request deadline passes.
+ */
+export const ALWAYS_POSSIBLE_ERRORS: readonly ErrorStatus[] = [429, 503];
 
 /** A response other than the success one (e.g. `304 Not Modified`). */
 export interface ResponseDoc {
@@ -190,7 +196,9 @@ export function routeConfig(
       ...(doc.headers ? { headers: doc.headers } : {}),
     };
   }
-  for (const status of route.errors) responses[String(status)] = errorResponse(status);
+  for (const status of new Set([...route.errors, ...ALWAYS_POSSIBLE_ERRORS])) {
+    responses[String(status)] = errorResponse(status);
+  }
   const security: Record<string, string[]>[] =
     route.access === "admin"
       ? [{ adminToken: [] }]
