@@ -109,5 +109,11 @@ describe("the experiment editor", () => {
     expect(created.body.condition).toEqual({ country: { $in: ["US", "CA"] } });
     expect(created.body.primaryMetrics).toEqual(["purchase"]);
     expect((created.body.variants as { weight: number }[]).map((v) => v.weight)).toEqual([0.5, 0.5]);
+
+    // The detail page: start it through the confirm dialog; the locked fields are then explained.
+    await userEvent.click(await screen.findByRole("button", { name: "Start" }, { timeout: 10_000 }));
+    await userEvent.click(await screen.findByRole("button", { name: "Start experiment" }));
+    expect(await screen.findByText(/locked while it runs/, {}, { timeout: 10_000 })).toBeDefined();
+    expect((await api("/api/v1/experiments/server-check")).body.status).toBe("running");
   }, 30_000);
 });
