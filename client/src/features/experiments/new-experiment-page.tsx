@@ -4,6 +4,7 @@ import { Link, useNavigate, useSearchParams } from "react-router";
 import { ApiError, apiFetch } from "../../api/client.js";
 import type { Experiment } from "../../api/types.js";
 import { Button } from "../../ui/button.js";
+import { formatCount, formatDays, formatPercent } from "../../ui/format.js";
 import { useDocumentTitle } from "../../ui/use-document-title.js";
 import { readPlannedExperiment } from "../planner/plan-url.js";
 import styles from "./editor.module.css";
@@ -109,11 +110,12 @@ export function NewExperimentPage() {
     <section aria-labelledby="editor-title">
       <h1 id="editor-title">New experiment</h1>
       {planned && (
-        <p className={styles.note} role="note">
+        <p className={styles.note} role="note" data-testid="planned">
           Prefilled from the <Link to={`/planner?${params.toString()}`}>planner</Link>:{" "}
-          {planned.plan.variants} variants at equal weights, coverage {planned.plan.coverage}, alpha{" "}
-          {planned.plan.alpha}; the plan needs {planned.perVariant.toLocaleString("en")} units per variant,
-          about {planned.days} days.
+          {planned.plan.variants} variants, {planned.weights.map((w) => formatPercent(w)).join(" / ")}; alpha{" "}
+          {formatPercent(planned.plan.alpha)}; coverage {formatPercent(planned.plan.coverage)}; sequential{" "}
+          {planned.plan.sequential ? "on" : "off"}. The plan needs {formatCount(planned.perVariant)} units per
+          variant, {formatDays(planned.days)}.
         </p>
       )}
       <form className={styles.form} onSubmit={submit} noValidate aria-describedby="editor-summary">
