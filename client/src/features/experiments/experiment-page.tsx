@@ -157,7 +157,7 @@ export function ExperimentPage() {
       </p>
       {e.status === "running" && (
         <p className={styles.note} role="note">
-          🔒 {LOCKED}
+          <strong>Locked while running.</strong> {LOCKED}
         </p>
       )}
       {e.decision && (
