@@ -1,0 +1,182 @@
+/**
+ * The editor's form state and its client-side checks. The rules mirror the server's request
+ * schema (server/src/features/experiments/experiments.schemas.ts `createExperimentRequest`):
+ * importing it would pull server-only modules into the bundle, so the rules are repeated here and
+ * the server stays the judge; its 400 `details.issues[].path` are mapped back to fields with
+ * {@link issuesToFieldErrors}.
+ */
+import type { Json } from "../../api/types.js";
+import type { PlannedExperiment } from "../planner/plan-url.js";
+
+/** One variant row (weights as text so a half-typed number is kept). */
+export interface VariantDraft {
+  key: string;
+  name: string;
+  weight: string;
+  payload: string;
+}
+
+/** The whole form. */
+export interface EditorDraft {
+  key: string;
+  name: string;
+  hypothesis: string;
+  variants: VariantDraft[];
+  coverage: string;
+  condition: string;
+  primaryMetrics: string[];
+  guardrailMetrics: string[];
+  alpha: string;
+  sequential: boolean;
+  correction: "none" | "holm" | "bh";
+}
+
+/** Field path (as the server names it, e.g. `variants.1.weight`) to message. */
+export type FieldErrors = Record<string, string>;
+
+const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const SLUG_MESSAGE = "use a-z, 0-9, - and _ (start with a letter or digit), at most 63 characters";
+
+function round(x: number): string {
+  return String(Math.round(x * 1e6) / 1e6);
+}
+
+/** Weights that split 1 equally; the last one absorbs rounding so they sum to exactly 1. */
+export function equalWeights(n: number): string[] {
+  const each = Math.round((1 / n) * 1e6) / 1e6;
+  return Array.from({ length: n }, (_, i) => (i < n - 1 ? round(each) : round(1 - each * (n - 1))));
+}
+
+/** An empty draft, or one prefilled from the planner's plan. */
+export function initialDraft(planned: PlannedExperiment | null): EditorDraft {
+  const n = planned?.plan.variants ?? 2;
+  const weights = equalWeights(n);
+  return {
+    key: "",
+    name: "",
+    hypothesis: "",
+    variants: weights.map((weight, i) => ({
+      key: i === 0 ? "control" : n === 2 ? "treatment" : `treatment-${i}`,
+      name: i === 0 ? "Control" : n === 2 ? "Treatment" : `Treatment ${i}`,
+      weight,
+      payload: "",
+    })),
+    coverage: String(planned?.plan.coverage ?? 1),
+    condition: "",
+    primaryMetrics: [],
+    guardrailMetrics: [],
+    alpha: String(planned?.plan.alpha ?? 0.05),
+    sequential: planned?.plan.sequential ?? false,
+    correction: planned ? (planned.plan.correction ? "holm" : "none") : "holm",
+  };
+}
+
+function parseJson(text: string): { ok: true; value: Json } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) as Json };
+  } catch (error) {
+    return { ok: false, message: `not valid JSON (${(error as Error).message})` };
+  }
+}
+
+/** The create request for a draft, or the field errors that stop it from being sent. */
+export function draftToRequest(
+  draft: EditorDraft,
+): { ok: true; body: Record<string, unknown> } | { ok: false; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  if (!SLUG.test(draft.key)) errors.key = SLUG_MESSAGE;
+  if (draft.name.trim() === "") errors.name = "give the experiment a name";
+  if (draft.variants.length < 2 || draft.variants.length > 10) errors.variants = "needs 2 to 10 variants";
+  const seen = new Set<string>();
+  let sum = 0;
+  const variants = draft.variants.map((v, i) => {
+    if (!SLUG.test(v.key)) errors[`variants.${i}.key`] = SLUG_MESSAGE;
+    else if (seen.has(v.key)) errors[`variants.${i}.key`] = `duplicate variant key "${v.key}"`;
+    seen.add(v.key);
+    const weight = Number(v.weight);
+    if (v.weight.trim() === "" || !Number.isFinite(weight) || weight <= 0 || weight > 1) {
+      errors[`variants.${i}.weight`] = "a number greater than 0 and at most 1";
+    } else sum += weight;
+    let payload: Json | undefined;
+    if (v.payload.trim() !== "") {
+      const parsed = parseJson(v.payload);
+      if (parsed.ok) payload = parsed.value;
+      else errors[`variants.${i}.payload`] = parsed.message;
+    }
+    return {
+      key: v.key,
+      ...(v.name.trim() ? { name: v.name.trim() } : {}),
+      weight,
+      ...(payload === undefined ? {} : { payload }),
+    };
+  });
+  const weightErrors = Object.keys(errors).some((k) => k.endsWith(".weight"));
+  if (!weightErrors && Math.abs(sum - 1) > 1e-6) {
+    errors.variants = `weights must sum to 1 (they sum to ${round(sum)})`;
+  }
+  const coverage = Number(draft.coverage);
+  if (draft.coverage.trim() === "" || !(coverage >= 0 && coverage <= 1)) {
+    errors.coverage = "a share between 0 and 1 (1 = every eligible unit)";
+  }
+  const alpha = Number(draft.alpha);
+  if (draft.alpha.trim() === "" || !(alpha > 0 && alpha <= 0.5)) {
+    errors["analysis.alpha"] = "greater than 0 and at most 0.5 (0.05 is usual)";
+  }
+  let condition: Json | null = null;
+  if (draft.condition.trim() !== "") {
+    const parsed = parseJson(draft.condition);
+    if (!parsed.ok) errors.condition = parsed.message;
+    else if (typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value)) {
+      errors.condition = 'a condition is a JSON object, e.g. {"country": {"$in": ["US", "CA"]}}';
+    } else condition = parsed.value;
+  }
+  const both = draft.primaryMetrics.filter((m) => draft.guardrailMetrics.includes(m));
+  if (both.length > 0) errors.guardrailMetrics = `already a primary metric: ${both.join(", ")}`;
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    body: {
+      key: draft.key,
+      name: draft.name.trim(),
+      hypothesis: draft.hypothesis,
+      variants,
+      coverage,
+      condition,
+      primaryMetrics: draft.primaryMetrics,
+      guardrailMetrics: draft.guardrailMetrics,
+      analysis: { alpha, sequential: draft.sequential, correction: draft.correction },
+    },
+  };
+}
+
+/** The fields the form shows errors at; a server path is attached to the longest one it starts with. */
+export function issuesToFieldErrors(details: unknown, knownFields: readonly string[]): FieldErrors {
+  const issues = (details as { issues?: { path?: unknown; message?: unknown }[] } | undefined)?.issues;
+  const out: FieldErrors = {};
+  if (!Array.isArray(issues)) return out;
+  for (const issue of issues) {
+    const path = typeof issue.path === "string" ? issue.path : "";
+    const message = typeof issue.message === "string" ? issue.message : "invalid";
+    const field =
+      [...knownFields]
+        .sort((a, b) => b.length - a.length)
+        .find((f) => path === f || path.startsWith(`${f}.`)) ?? "form";
+    out[field] = out[field] ? `${out[field]}; ${message}` : message;
+  }
+  return out;
+}
+
+/** Every field path the editor can show an error at, for a draft with `n` variants. */
+export function editorFields(n: number): string[] {
+  const fields = ["key", "name", "hypothesis", "variants", "coverage", "condition"];
+  fields.push("primaryMetrics", "guardrailMetrics", "analysis", "analysis.alpha");
+  for (let i = 0; i < n; i++)
+    fields.push(
+      `variants.${i}`,
+      `variants.${i}.key`,
+      `variants.${i}.name`,
+      `variants.${i}.weight`,
+      `variants.${i}.payload`,
+    );
+  return fields;
+}
