@@ -5,6 +5,7 @@ import {
   type Provider,
   type ResolutionDetails,
   StandardResolutionReasons,
+  type TrackingEventDetails,
 } from "@openfeature/server-sdk";
 import type { Assignment } from "../assign.js";
 import type { Client } from "../client.js";
@@ -77,6 +78,23 @@ export class AbTestProvider implements Provider {
     await this.client.ready();
   }
 
+  /**
+   * OpenFeature's `client.track(name, context, details)`: records a track event for the context's
+   * unit, `details.value` as the event value and the other details as its properties.
+   */
+  track(trackingEventName: string, context: EvaluationContext, details: TrackingEventDetails = {}): void {
+    const { value, ...rest } = details;
+    const properties = toJson(rest) as Record<string, Json> | undefined;
+    this.client.track(
+      trackingEventName,
+      {
+        ...(typeof value === "number" ? { value } : {}),
+        ...(properties && Object.keys(properties).length > 0 ? { properties } : {}),
+      },
+      contextToAttributes(context),
+    );
+  }
+
   /** Closes the client (delivers queued exposures). */
   async onClose(): Promise<void> {
     await this.client.close();
@@ -90,6 +108,16 @@ export class AbTestProvider implements Provider {
   ): ResolutionDetails<T> {
     const a = this.client.getAssignment(flagKey, contextToAttributes(context));
     const flagMetadata = { reason: a.reason, inExperiment: a.inExperiment };
+    if (a.reason === "no-unit-id") {
+      // The OpenFeature spec's code for an evaluation context without a targeting key (or unit attribute).
+      return {
+        value: defaultValue,
+        reason: StandardResolutionReasons.ERROR,
+        errorCode: ErrorCode.TARGETING_KEY_MISSING,
+        errorMessage: `"${flagKey}" needs a unit id: set targetingKey (or the experiment's unit attribute) in the evaluation context`,
+        flagMetadata,
+      };
+    }
     if (a.variant === null) {
       return {
         value: defaultValue,

@@ -1,7 +1,7 @@
 import { assignVariant } from "@splitlab/sdk";
 import type { SdkConfig } from "@splitlab/sdk/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../../test/test-app.js";
+import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from "../../../test/test-app.js";
 
 let t: TestApp;
 let sdkKey: string;
@@ -125,5 +125,29 @@ describe("GET /api/v1/sdk/config", () => {
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-headers")).toContain("Authorization");
+  });
+
+  it("GET /api/v1/sdk/config/:clientKey: same body, ETag and 304 with no Authorization header; SDK keys only", async () => {
+    await t.request("POST", "/api/v1/experiments", {
+      body: { key: "path-form", name: "Path", variants: [{ key: "a" }, { key: "b" }] },
+    });
+    await t.request("POST", "/api/v1/experiments/path-form/start");
+    const header = await getConfig();
+    // A plain fetch, as a browser's simple GET: no Authorization header.
+    const url = `${t.url}/api/v1/sdk/config/${encodeURIComponent(sdkKey)}`;
+    const byPath = await fetch(url, { headers: { origin: "https://shop.example" } });
+    expect(byPath.status).toBe(200);
+    const etag = byPath.headers.get("etag")!;
+    expect(etag).toBe(header.headers.get("etag"));
+    expect(await byPath.json()).toEqual(header.body);
+    expect(byPath.headers.get("access-control-allow-origin")).toBe("*");
+    expect(byPath.headers.get("access-control-expose-headers")).toContain("ETag");
+    const notModified = await fetch(url, { headers: { "if-none-match": etag } });
+    expect(notModified.status).toBe(304);
+
+    expect((await fetch(`${t.url}/api/v1/sdk/config/sdk_nope`)).status).toBe(401);
+    const admin = await fetch(`${t.url}/api/v1/sdk/config/${encodeURIComponent(TEST_ADMIN_TOKEN)}`);
+    expect(admin.status).toBe(403);
+    expect(((await admin.json()) as { error: { message: string } }).error.message).toContain("SDK key");
   });
 });
