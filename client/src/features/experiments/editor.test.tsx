@@ -1,61 +1,13 @@
 // @vitest-environment happy-dom
-import { cleanup, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { errorOf, fill, startPageServer } from "../../../test/form-harness.js";
 import { renderApp } from "../../../test/render.js";
-import { type ServerProcess, startServerProcess } from "../../../test/server-process.js";
-import { endSession, startSession } from "../../api/session.js";
+import { startSession } from "../../api/session.js";
 
 const ADMIN_TOKEN = "ui-editor-admin-token-0123456789";
-let server: ServerProcess;
-
-async function api(path: string, init: { method?: string; body?: unknown } = {}) {
-  const response = await fetch(`${server.url}${path}`, {
-    method: init.method ?? "GET",
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-beforeAll(async () => {
-  server = await startServerProcess(ADMIN_TOKEN);
-  (window as unknown as { happyDOM: { setURL: (url: string) => void } }).happyDOM.setURL(`${server.url}/`);
-  const metric = await api("/api/v1/metrics", {
-    method: "POST",
-    body: { key: "purchase", name: "Purchase", eventName: "purchase", type: "binomial" },
-  });
-  expect(metric.status).toBe(201);
-}, 90_000);
-afterAll(async () => {
-  await server?.stop();
-});
-afterEach(() => {
-  cleanup();
-  endSession("signed-out");
-  sessionStorage.clear();
-});
-
-/** Replaces a field's text (paste, since `{` is a key descriptor for userEvent.type). */
-async function fill(label: string, text: string) {
-  const input = screen.getByLabelText(label);
-  await userEvent.clear(input);
-  if (text) {
-    await userEvent.click(input);
-    await userEvent.paste(text);
-  }
-}
-
-function errorOf(label: string): string {
-  const input = screen.getByLabelText(label);
-  const ids = (input.getAttribute("aria-describedby") ?? "").split(" ").filter((id) => id.endsWith("-error"));
-  return ids.map((id) => document.getElementById(id)?.textContent ?? "").join(" ");
-}
-
-async function experimentKeys(): Promise<string[]> {
-  const list = await api("/api/v1/experiments");
-  return (list.body.experiments as { key: string }[]).map((e) => e.key);
-}
+const server = startPageServer(ADMIN_TOKEN);
 
 describe("the experiment editor", () => {
   it("checks weights before sending, and 'Equal split' fixes them", async () => {
@@ -73,7 +25,7 @@ describe("the experiment editor", () => {
     expect(screen.getByLabelText("Variant 2 payload (JSON, optional)").getAttribute("aria-invalid")).toBe(
       "true",
     );
-    expect(await experimentKeys()).not.toContain("weights-check");
+    expect(await server.experimentKeys()).not.toContain("weights-check");
 
     await userEvent.click(screen.getByRole("button", { name: "Equal split" }));
     expect((screen.getByLabelText("Variant 1 weight") as HTMLInputElement).value).toBe("0.5");
@@ -97,14 +49,14 @@ describe("the experiment editor", () => {
       timeout: 10_000,
     });
     expect(errorOf("Targeting condition (JSON, optional)")).toMatch(/\$bogus|operator/i);
-    expect(await experimentKeys()).not.toContain("server-check");
+    expect(await server.experimentKeys()).not.toContain("server-check");
 
     await fill("Targeting condition (JSON, optional)", '{"country": {"$in": ["US", "CA"]}}');
     await userEvent.click(screen.getByRole("button", { name: "Create draft" }));
     await waitFor(() => expect(router.state.location.pathname).toBe("/experiments/server-check"), {
       timeout: 10_000,
     });
-    const created = await api("/api/v1/experiments/server-check");
+    const created = await server.api("/api/v1/experiments/server-check");
     expect(created.body.status).toBe("draft");
     expect(created.body.condition).toEqual({ country: { $in: ["US", "CA"] } });
     expect(created.body.primaryMetrics).toEqual(["purchase"]);
@@ -114,6 +66,6 @@ describe("the experiment editor", () => {
     await userEvent.click(await screen.findByRole("button", { name: "Start" }, { timeout: 10_000 }));
     await userEvent.click(await screen.findByRole("button", { name: "Start experiment" }));
     expect(await screen.findByText(/locked while it runs/, {}, { timeout: 10_000 })).toBeDefined();
-    expect((await api("/api/v1/experiments/server-check")).body.status).toBe("running");
+    expect((await server.api("/api/v1/experiments/server-check")).body.status).toBe("running");
   }, 30_000);
 });
