@@ -205,6 +205,29 @@ describe("planner statistics", () => {
   });
 });
 
+describe("BRIN summaries", () => {
+  it("a worker tick summarizes the page ranges ingestion appended, so the incremental scan by received_at skips old rows", async () => {
+    // 40,000 rows fill several 128-page ranges of each table.
+    await t.db.execute(sql`insert into exposures (id, experiment_key, variant_key, unit_id, ts)
+      select gen_random_uuid(), 'brin', 'control', 'b' || g, now() from generate_series(1, 40000) g`);
+    await t.db.execute(sql`insert into events (id, name, unit_id, ts, value)
+      select gen_random_uuid(), 'purchase', 'b' || g, now(), 1 from generate_series(1, 40000) g`);
+    await t.instance.refresher.tick();
+    // What is still unsummarized after the tick (brin_summarize_new_values returns the number of
+    // ranges it had to summarize; see the PostgreSQL manual, "BRIN Indexes", 71.1.1).
+    const left = await t.db.execute<{ n: number }>(sql`
+      select brin_summarize_new_values('exposures_received_brin'::regclass)
+        + brin_summarize_new_values('events_received_brin'::regclass)
+        + brin_summarize_new_values('exposures_ts_brin'::regclass)
+        + brin_summarize_new_values('events_ts_brin'::regclass) as n`);
+    expect(Number(left.rows[0]?.n)).toBe(0);
+    // And the worker's own count says it did summarize them (not that there was nothing to do).
+    await t.db.execute(sql`insert into events (id, name, unit_id, ts, value)
+      select gen_random_uuid(), 'purchase', 'c' || g, now(), 1 from generate_series(1, 40000) g`);
+    expect(await t.instance.refresher.summarizeNewRanges()).toBeGreaterThan(1);
+  });
+});
+
 describe("results watermark", () => {
   it("never skips a row whose ingestion transaction stays open across a refresh", async () => {
     await createExperiment("open-tx");
