@@ -126,7 +126,9 @@ export const DEMO_METRICS: DemoMetric[] = [
   {
     key: "time-on-page",
     name: "Time on page (s)",
-    eventName: "time_on_page",
+    // The page view carries the seconds spent on the page as its value (one event per view,
+    // as analytics tools send it), so this metric is the mean value of page views.
+    eventName: "page_view",
     type: "mean",
     windowHours: 168,
     direction: "increase",

@@ -240,10 +240,10 @@ function visit(c: VisitContext): void {
   };
   const truth = (e: DemoExperiment, variant: string | null) => e.variants.find((v) => v.key === variant);
 
-  track("page_view", at);
+  // One page view per visit, valued with the seconds spent on the page.
   track(
-    "time_on_page",
-    at + 1000,
+    "page_view",
+    at,
     Math.round(random.logNormal(scenario.baseline.timeOnPage.mu, scenario.baseline.timeOnPage.sigma)),
   );
 
