@@ -283,3 +283,74 @@ describe("POST /api/v1/integrations/segment", () => {
     expect(await rows()).toEqual([]);
   });
 });
+
+describe("Segment events in an experiment's results", () => {
+  it("a track call sent through Segment counts for a unit exposed through /api/v1/events, once", async () => {
+    for (const body of [
+      { key: "seg-bought", name: "Bought", eventName: "Order Completed", type: "binomial", windowHours: 24 },
+      { key: "seg-revenue", name: "Revenue", eventName: "Order Completed", type: "sum", windowHours: 24 },
+    ]) {
+      expect((await t.request("POST", "/api/v1/metrics", { body })).status).toBe(201);
+    }
+    const created = await t.request("POST", "/api/v1/experiments", {
+      body: {
+        key: "seg",
+        name: "Segment",
+        variants: [
+          { key: "control", weight: 0.5 },
+          { key: "treatment", weight: 0.5 },
+        ],
+        primaryMetrics: ["seg-bought"],
+        guardrailMetrics: ["seg-revenue"],
+      },
+    });
+    expect(created.status).toBe(201);
+    expect((await t.request("POST", "/api/v1/experiments/seg/start")).status).toBe(200);
+    await t.db.execute(sql`update experiments set started_at = now() - interval '3 days' where key = 'seg'`);
+    const started = Date.parse((await t.request("GET", "/api/v1/experiments/seg")).body.startedAt);
+    const at = (ms: number) => new Date(ms).toISOString();
+    const units = [
+      ["c1", "control"],
+      ["c2", "control"],
+      ["t1", "treatment"],
+      ["t2", "treatment"],
+    ] as const;
+    const exposed = await t.request("POST", "/api/v1/events", {
+      token: sdkKey,
+      body: {
+        events: units.map(([unitId, variant]) => ({
+          id: randomUUID(),
+          type: "exposure",
+          experiment: "seg",
+          variant,
+          unitId,
+          timestamp: at(started + 1000),
+        })),
+      },
+    });
+    expect(exposed.body).toEqual({ accepted: 4, duplicates: 0, rejected: [] });
+    const purchase = at(started + 3_600_000);
+    const batch = [
+      trackCall({ userId: "c1", timestamp: purchase, properties: { revenue: 10 } }),
+      trackCall({ userId: "t1", timestamp: purchase, properties: { revenue: 20 } }),
+      // anonymous (empty userId): the unit is the anonymousId; the value comes from `value`
+      trackCall({ userId: "", anonymousId: "t2", timestamp: purchase, properties: { value: 5 } }),
+      trackCall({ userId: "c2", event: "Product Viewed", timestamp: purchase }), // another event
+      { type: "identify", userId: "c2", traits: {} },
+    ];
+    expect((await send(`${PATH}/batch`, { batch })).body).toMatchObject({ accepted: 4, rejected: [] });
+    // Segment retries the batch: nothing is counted twice.
+    expect((await send(`${PATH}/batch`, { batch })).body).toMatchObject({ accepted: 0, duplicates: 4 });
+    expect(await t.instance.refresher.refresh("seg")).not.toBeNull();
+
+    const report = (await t.request("GET", "/api/v1/experiments/seg/results")).body;
+    expect(report.units).toEqual([
+      { variant: "control", units: 2 },
+      { variant: "treatment", units: 2 },
+    ]);
+    const metric = (key: string) => report.metrics.find((m: { metric: string }) => m.metric === key);
+    // control: c1 bought 10, c2 did not; treatment: t1 bought 20, t2 bought 5
+    expect(metric("seg-bought").variants.map((v: { conversions: number }) => v.conversions)).toEqual([1, 2]);
+    expect(metric("seg-revenue").variants.map((v: { sum: number }) => v.sum)).toEqual([10, 25]);
+  });
+});
