@@ -4,7 +4,7 @@ import { defineRoute, mountRoutes, type RouteDefinition } from "../../http/route
 import { jsonBodyParser, sdkKeysOnly } from "../events/events.routes.js";
 import type { IngestDeps } from "../events/events.service.js";
 import {
-  segmentBatchDoc,
+  segmentBatchRequestDoc,
   segmentIngestResponseSchema,
   segmentRequestDoc,
   segmentTrackCallDoc,
@@ -59,7 +59,7 @@ export function segmentRoutes(deps: SegmentDeps): RouteDefinition[] {
       operationId: string;
       summary: string;
       description: string;
-      body: typeof segmentRequestDoc | typeof segmentBatchDoc | typeof segmentTrackCallDoc;
+      body: typeof segmentRequestDoc | typeof segmentBatchRequestDoc | typeof segmentTrackCallDoc;
     },
   ) =>
     defineRoute({
@@ -71,7 +71,12 @@ export function segmentRoutes(deps: SegmentDeps): RouteDefinition[] {
       description: `${spec.description} ${LIMITS_TEXT} ${AUTH_TEXT}`,
       access: "sdk",
       // An admin token passes the SDK-key check but is refused here, as on /api/v1/events.
-      after: [sdkKeysOnly, jsonBodyParser(endpoint === "batch" ? '{ "batch": [ ... ] }' : "a Segment call")],
+      after: [
+        sdkKeysOnly,
+        jsonBodyParser(
+          endpoint === "track" ? "a Segment track call" : 'a Segment call or { "batch": [ ... ] }',
+        ),
+      ],
       documentedOnly: { body: spec.body },
       success: { status: 200, description: "stored (after commit)", schema: segmentIngestResponseSchema },
       errors: [400, 401, 403, 413, 503],
@@ -84,7 +89,7 @@ export function segmentRoutes(deps: SegmentDeps): RouteDefinition[] {
       operationId: "ingestSegment",
       summary: "Ingest one Segment call or a Segment batch (webhook destinations)",
       description:
-        "For Segment's Webhooks (Actions) and RudderStack's Webhook destination: one call per request, or `{ batch: [ ... ] }`. Track calls become track events; identify, page, screen, group and alias calls are counted in `ignored`. A bad single call is a 400 naming the field; in a batch a bad call is listed in `rejected` and the rest are stored.",
+        "For Segment's Webhooks (Actions) and RudderStack's Webhook destination: one call per request, `{ batch: [ ... ] }`, or a JSON array of calls (Segment's batching). Track calls become track events; identify, page, screen, group and alias calls are counted in `ignored`. A bad single call is a 400 naming the field; in a batch a bad call is listed in `rejected` and the rest are stored.",
       body: segmentRequestDoc,
     }),
     route("track", {
@@ -100,8 +105,8 @@ export function segmentRoutes(deps: SegmentDeps): RouteDefinition[] {
       operationId: "ingestSegmentBatch",
       summary: "Ingest a Segment batch (like Segment's /v1/batch)",
       description:
-        "A bad call is listed in `rejected` with its index (`batch[2].userId: ...`) and the rest are stored, as `/api/v1/events` does.",
-      body: segmentBatchDoc,
+        "`{ batch: [ ... ] }` (optionally with a `sentAt` for calls without one) or a JSON array of calls. A bad call is listed in `rejected` with its index (`batch[2].userId: ...`) and the rest are stored, as `/api/v1/events` does.",
+      body: segmentBatchRequestDoc,
     }),
   ];
 }

@@ -64,10 +64,24 @@ export const segmentBatchDoc = z
   })
   .meta({ id: "SegmentBatch", description: `at most ${MAX_EVENTS_PER_REQUEST} calls` });
 
-/** Body of `POST .../segment`: one call (webhook destinations) or a batch. */
+/** A bare JSON array of calls: how Segment's Webhooks (Actions) destination posts a batch. */
+export const segmentCallArrayDoc = z
+  .array(segmentCallDoc)
+  .max(MAX_EVENTS_PER_REQUEST)
+  .meta({ id: "SegmentCallArray", description: `at most ${MAX_EVENTS_PER_REQUEST} calls` });
+
+/** Body of `POST .../segment/batch`: `{ batch }` or a bare array. */
+export const segmentBatchRequestDoc = z
+  .union([segmentBatchDoc, segmentCallArrayDoc])
+  .meta({ id: "SegmentBatchRequest", description: "`{ batch: [ ... ] }` or a JSON array of calls" });
+
+/** Body of `POST .../segment`: one call (webhook destinations), a batch, or a bare array of calls. */
 export const segmentRequestDoc = z
-  .union([segmentCallDoc, segmentBatchDoc])
-  .meta({ id: "SegmentRequest", description: "one Segment call, or `{ batch: [ ... ] }`" });
+  .union([segmentCallDoc, segmentBatchDoc, segmentCallArrayDoc])
+  .meta({
+    id: "SegmentRequest",
+    description: "one Segment call, `{ batch: [ ... ] }` or a JSON array of calls",
+  });
 
 /** Counts of ignored calls by type. */
 export const ignoredCountsSchema = z

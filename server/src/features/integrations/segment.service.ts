@@ -50,31 +50,38 @@ export async function ingestSegment(
   body: unknown,
   endpoint: SegmentEndpoint,
 ): Promise<SegmentIngestResponse> {
-  if (!isRecord(body)) {
+  // Segment's Webhooks (Actions) destination posts a batch as a bare JSON array.
+  const isArray = Array.isArray(body) && endpoint !== "track";
+  if (!isRecord(body) && !isArray) {
     throw new AppError(
       400,
       "bad_request",
       endpoint === "batch"
-        ? 'body must be a JSON object { "batch": [ ... ] }'
-        : "body must be a JSON object (a Segment call)",
+        ? 'body must be { "batch": [ ... ] } or a JSON array of Segment calls'
+        : endpoint === "track"
+          ? "body must be a JSON object (a Segment track call)"
+          : 'body must be a JSON object (a Segment call), { "batch": [ ... ] } or a JSON array of calls',
     );
   }
-  const isBatch = endpoint === "batch" || (endpoint === "call" && "batch" in body);
+  const isBatch = isArray || endpoint === "batch" || (endpoint === "call" && "batch" in (body as object));
+  const prefix = isArray ? "" : "batch";
   let calls: unknown[];
   let batchSentAt: number | undefined;
-  if (isBatch) {
-    if (!Array.isArray(body.batch)) throw fieldError("batch", "must be an array of Segment calls");
-    if (body.batch.length > MAX_EVENTS_PER_REQUEST) {
-      throw fieldError("batch", `at most ${MAX_EVENTS_PER_REQUEST} calls per request`);
-    }
-    calls = body.batch;
-    if (body.sentAt !== undefined && body.sentAt !== null) {
-      const ms = isoMs(body.sentAt);
+  if (isArray) calls = body as unknown[];
+  else if (isBatch) {
+    const envelope = body as Record<string, unknown>;
+    if (!Array.isArray(envelope.batch)) throw fieldError("batch", "must be an array of Segment calls");
+    calls = envelope.batch;
+    if (envelope.sentAt !== undefined && envelope.sentAt !== null) {
+      const ms = isoMs(envelope.sentAt);
       if (ms === null) throw fieldError("sentAt", "must be an ISO-8601 date-time string with a UTC offset");
       batchSentAt = ms;
     }
   } else {
     calls = [body];
+  }
+  if (calls.length > MAX_EVENTS_PER_REQUEST) {
+    throw fieldError(prefix || "(root)", `at most ${MAX_EVENTS_PER_REQUEST} calls per request`);
   }
 
   const receivedAt = (deps.now ?? Date.now)();
@@ -86,7 +93,7 @@ export async function ingestSegment(
   const events: TrackEvent[] = [];
   const origin: { index: number; sources: TrackSources }[] = [];
   let invalidCalls = 0;
-  const where = (index: number) => (isBatch ? `batch[${index}]` : "");
+  const where = (index: number) => (isBatch ? `${prefix}[${index}]` : "");
 
   for (let index = 0; index < calls.length; index++) {
     const mapped = mapSegmentCall(calls[index], {

@@ -143,7 +143,13 @@ describe("POST /api/v1/integrations/segment", () => {
       rejected: [],
       ignored: { ...NO_IGNORED, group: 1 },
     });
-    expect((await rows()).map((r) => r.unit_id)).toEqual(["b1", "single"]);
+    // Segment's Webhooks (Actions) destination posts a batch as a bare array.
+    const array = await send(PATH, [trackCall({ userId: "arr" }), trackCall({ event: "" })]);
+    expect(array.body).toMatchObject({
+      accepted: 1,
+      rejected: [{ index: 1, reason: expect.stringMatching(/^\[1\]\.event: /) }],
+    });
+    expect((await rows()).map((r) => r.unit_id)).toEqual(["arr", "b1", "single"]);
   });
 
   it("messageId is the idempotency id: a resent batch is all duplicates and stored once", async () => {
@@ -271,7 +277,8 @@ describe("POST /api/v1/integrations/segment", () => {
     expect(many.body.error?.message).toBe("batch: at most 1000 calls per request");
     const cases: [string, string, string][] = [
       [PATH, "{nope", "not valid JSON"],
-      [PATH, "[]", "must be a JSON object"],
+      [PATH, "12", "must be a JSON object"],
+      [`${PATH}/track`, "[]", "must be a JSON object"],
       [`${PATH}/batch`, '{"batch": {}}', "batch: must be an array"],
       [`${PATH}/batch`, '{"batch": [], "sentAt": "later"}', "sentAt: must be an ISO-8601"],
     ];
