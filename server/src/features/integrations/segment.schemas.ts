@@ -76,12 +76,10 @@ export const segmentBatchRequestDoc = z
   .meta({ id: "SegmentBatchRequest", description: "`{ batch: [ ... ] }` or a JSON array of calls" });
 
 /** Body of `POST .../segment`: one call (webhook destinations), a batch, or a bare array of calls. */
-export const segmentRequestDoc = z
-  .union([segmentCallDoc, segmentBatchDoc, segmentCallArrayDoc])
-  .meta({
-    id: "SegmentRequest",
-    description: "one Segment call, `{ batch: [ ... ] }` or a JSON array of calls",
-  });
+export const segmentRequestDoc = z.union([segmentCallDoc, segmentBatchDoc, segmentCallArrayDoc]).meta({
+  id: "SegmentRequest",
+  description: "one Segment call, `{ batch: [ ... ] }` or a JSON array of calls",
+});
 
 /** Counts of ignored calls by type. */
 export const ignoredCountsSchema = z

@@ -262,6 +262,13 @@ describe("POST /api/v1/integrations/segment", () => {
       expect(res.status).toBe(403);
       expect(res.body.error?.message).toMatch(/SDK key/);
     }
+    // Basic auth is for these endpoints only: /api/v1/events still wants a Bearer key.
+    const events = await fetch(`${t.url}/api/v1/events`, {
+      method: "POST",
+      headers: { authorization: basic(sdkKey), "content-type": "application/json" },
+      body: JSON.stringify({ events: [] }),
+    });
+    expect(events.status).toBe(401);
     expect(await rows()).toEqual([]);
   });
 
