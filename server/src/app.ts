@@ -9,6 +9,7 @@ import { AppError, errorHandler } from "./errors.js";
 import { auditRoutes } from "./features/audit/audit.routes.js";
 import { createEventsFeature } from "./features/events/events.feature.js";
 import { experimentsRoutes } from "./features/experiments/experiments.routes.js";
+import { createSegmentIntegration } from "./features/integrations/segment.routes.js";
 import { type Auth, createAuth } from "./features/keys/keys.auth.js";
 import { keysRoutes } from "./features/keys/keys.routes.js";
 import { layersRoutes } from "./features/layers/layers.routes.js";
@@ -176,6 +177,12 @@ export function createApp(deps: AppDeps): AppInstance {
     metrics,
     onStoreError: (error) => logger.error({ err: error }, "event batch could not be stored"),
   });
+  const segment = createSegmentIntegration({
+    ingest: events.ingest,
+    registry: metrics.registry,
+    requireSdkKeyOrBasic: auth.requireSdkKeyOrBasic,
+    requireAdmin: auth.requireAdmin,
+  });
   const onExperimentsChanged = () => {
     sdkConfig.invalidate();
     events.catalog.invalidate();
@@ -198,7 +205,12 @@ export function createApp(deps: AppDeps): AppInstance {
     ...auditRoutes({ db }),
   ];
   const sdkRoutes = sdkConfigRoutes({ cache: sdkConfig });
-  const openApi = buildOpenApiDocument([...managementRoutes, ...sdkRoutes, ...events.routes]);
+  const openApi = buildOpenApiDocument([
+    ...managementRoutes,
+    ...sdkRoutes,
+    ...events.routes,
+    ...segment.routes,
+  ]);
   app.get("/api/openapi.json", (_req, res) => {
     res.json(openApi);
   });
@@ -206,8 +218,10 @@ export function createApp(deps: AppDeps): AppInstance {
   const contractViolations: string[] = [];
   if (deps.checkContract) {
     app.use(
-      checkResponses([...managementRoutes, ...sdkRoutes, ...events.routes], errorResponse, (v) =>
-        contractViolations.push(v),
+      checkResponses(
+        [...managementRoutes, ...sdkRoutes, ...events.routes, ...segment.routes],
+        errorResponse,
+        (v) => contractViolations.push(v),
       ),
     );
   }
@@ -216,6 +230,7 @@ export function createApp(deps: AppDeps): AppInstance {
   app.use(createSdkConfigRouter(sdkRoutes, auth));
   // Ingestion parses its own bodies (JSON or sendBeacon text/plain, 1 MB, 1000 events).
   app.use(events.router);
+  app.use(segment.router);
 
   app.use("/api", (req, _res, next) => {
     next(new AppError(404, "not_found", `no route ${req.method} ${req.originalUrl}`));

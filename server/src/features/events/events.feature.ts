@@ -5,6 +5,7 @@ import type { RouteDefinition } from "../../http/route.js";
 import type { AppMetrics } from "../../observability.js";
 import { insertIngestRows, loadExposableExperiments } from "./events.repo.js";
 import { createEventsRouter, eventsRoutes } from "./events.routes.js";
+import type { IngestDeps } from "./events.service.js";
 import { GroupCommitWriter, type StoreError } from "./events.writer.js";
 import { ExperimentCatalog } from "./experiment-catalog.js";
 
@@ -31,6 +32,8 @@ export interface EventsFeature {
   routes: RouteDefinition[];
   writer: GroupCommitWriter;
   catalog: ExperimentCatalog;
+  /** What `ingestEvents` runs with (the writer, catalog and counters above), for other ingestion routes. */
+  ingest: IngestDeps;
   /** Resolves once every accepted request's rows are committed (or failed). */
   drain: () => Promise<void>;
 }
@@ -63,7 +66,7 @@ export function createEventsFeature(deps: EventsFeatureDeps): EventsFeature {
   };
   const routes = eventsRoutes(routerDeps);
   const router = createEventsRouter(routerDeps, routes);
-  return { router, routes, writer, catalog, drain: () => writer.drain() };
+  return { router, routes, writer, catalog, ingest: routerDeps.ingest, drain: () => writer.drain() };
 }
 
 function isPglite(db: Db): boolean {

@@ -57,7 +57,7 @@ const keyFromQuery: RequestHandler = (req, _res, next) => {
  * SDK endpoints take SDK keys only: an admin token (in the header, or in `?key=`, where it
  * would end up in proxy logs and browser history) is refused.
  */
-const sdkKeysOnly: RequestHandler = (_req, res, next) => {
+export const sdkKeysOnly: RequestHandler = (_req, res, next) => {
   if (actorOf(res).kind !== "sdk") {
     throw new AppError(403, "forbidden", "this endpoint takes an SDK key, not an admin token");
   }
@@ -67,29 +67,36 @@ const sdkKeysOnly: RequestHandler = (_req, res, next) => {
 // Any content type (sendBeacon sends text/plain) is read as text and parsed as JSON here,
 // so a bad body gets our own 400/413 and never reaches the database.
 const readText = express.text({ type: () => true, limit: MAX_BODY_BYTES });
-const parseJsonBody: RequestHandler = (req, res, next) => {
-  readText(req, res, (error?: unknown) => {
-    if (error) {
-      const e = error as { type?: string; status?: number };
-      if (e.type === "entity.too.large" || e.status === 413) {
-        next(new AppError(413, "payload_too_large", `request body exceeds ${MAX_BODY_BYTES} bytes (1 MB)`));
-      } else next(new AppError(400, "bad_request", "could not read the request body"));
-      return;
-    }
-    const text: unknown = req.body;
-    if (typeof text !== "string" || text.length === 0) {
-      next(new AppError(400, "bad_request", 'body must be JSON: { "events": [ ... ] }'));
-      return;
-    }
-    try {
-      req.body = JSON.parse(text);
-    } catch {
-      next(new AppError(400, "bad_request", "body is not valid JSON"));
-      return;
-    }
-    next();
-  });
-};
+/**
+ * Reads the body of any content type as text (at most 1 MB, else 413) and parses it as JSON
+ * (else 400); `shape` is the expected body named in the message for an empty one.
+ */
+export const jsonBodyParser =
+  (shape: string): RequestHandler =>
+  (req, res, next) => {
+    readText(req, res, (error?: unknown) => {
+      if (error) {
+        const e = error as { type?: string; status?: number };
+        if (e.type === "entity.too.large" || e.status === 413) {
+          next(new AppError(413, "payload_too_large", `request body exceeds ${MAX_BODY_BYTES} bytes (1 MB)`));
+        } else next(new AppError(400, "bad_request", "could not read the request body"));
+        return;
+      }
+      const text: unknown = req.body;
+      if (typeof text !== "string" || text.length === 0) {
+        next(new AppError(400, "bad_request", `body must be JSON: ${shape}`));
+        return;
+      }
+      try {
+        req.body = JSON.parse(text);
+      } catch {
+        next(new AppError(400, "bad_request", "body is not valid JSON"));
+        return;
+      }
+      next();
+    });
+  };
+const parseJsonBody = jsonBodyParser('{ "events": [ ... ] }');
 
 /** How the document shows an attributes/properties object (checked at runtime by events.schemas.ts). */
 const jsonObjectDoc = (description: string) =>

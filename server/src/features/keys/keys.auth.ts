@@ -5,7 +5,7 @@ import { AppError } from "../../errors.js";
 import { clientIp, type RateLimits } from "../../limits.js";
 import { findActiveKeyByHash } from "./keys.repo.js";
 import type { ApiKeyRow } from "./keys.table.js";
-import { bearerToken, hashToken } from "./keys.tokens.js";
+import { basicAuthToken, bearerToken, hashToken } from "./keys.tokens.js";
 
 /** Who made a request: an admin token (stored or from ADMIN_TOKEN) or an SDK key. */
 export interface Actor {
@@ -43,6 +43,11 @@ export interface Auth {
   requireAdmin: RequestHandler;
   /** 401 without a valid SDK key (admin tokens are accepted too). Sets `res.locals.actor`. */
   requireSdkKey: RequestHandler;
+  /**
+   * {@link Auth.requireSdkKey} that also takes the key as HTTP basic auth user name with an
+   * empty password (`Authorization: Basic base64("<key>:")`), as Segment sends its write key.
+   */
+  requireSdkKeyOrBasic: RequestHandler;
   /** Resolves a bearer token to its actor, or undefined. */
   authenticate: (token: string) => Promise<Actor | undefined>;
   /** Forgets cached key look-ups, known and unknown (revocations take effect at once). */
@@ -113,12 +118,16 @@ export function createAuth(options: AuthOptions): Auth {
     return actor;
   };
 
-  const resolve = async (req: Request, needed: string): Promise<Actor> => {
-    const token = bearerToken(req.headers.authorization);
+  const resolve = async (req: Request, needed: string, basic = false): Promise<Actor> => {
+    const header = req.headers.authorization;
+    const token = bearerToken(header) ?? (basic ? basicAuthToken(header) : undefined);
     const ip = clientIp(req);
     await options.limits?.checkAuthFailures(ip);
     if (!token) {
-      throw new AppError(401, "unauthorized", `missing ${needed}: send "Authorization: Bearer <token>"`);
+      const forms = basic
+        ? '"Authorization: Bearer <token>" or HTTP basic auth with the token as user name and no password'
+        : '"Authorization: Bearer <token>"';
+      throw new AppError(401, "unauthorized", `missing ${needed}: send ${forms}`);
     }
     const actor = await authenticate(token);
     if (!actor) {
@@ -145,6 +154,10 @@ export function createAuth(options: AuthOptions): Auth {
     },
     requireSdkKey: async (req, res, next) => {
       res.locals.actor = await resolve(req, "SDK key");
+      next();
+    },
+    requireSdkKeyOrBasic: async (req, res, next) => {
+      res.locals.actor = await resolve(req, "SDK key", true);
       next();
     },
   };

@@ -25,3 +25,20 @@ export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1];
 }
+
+/**
+ * Reads HTTP basic auth whose user name is the token and whose password is empty or absent:
+ * `Authorization: Basic base64("<token>:")`, the way Segment sends its write key. Undefined
+ * when absent, malformed, or when a password is given (the token is never split over both).
+ */
+export function basicAuthToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  const user = colon === -1 ? decoded : decoded.slice(0, colon);
+  const password = colon === -1 ? "" : decoded.slice(colon + 1);
+  if (password !== "" || !/^\S+$/.test(user)) return undefined;
+  return user;
+}
