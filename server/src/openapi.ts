@@ -36,6 +36,14 @@ export function buildOpenApiDocument(
     scheme: "bearer",
     description: "A public SDK key (`sdk_…`): SDK config and event ingestion only.",
   });
+  if (routes.some((r) => r.basicAuth)) {
+    registry.registerComponent("securitySchemes", "sdkKeyBasic", {
+      type: "http",
+      scheme: "basic",
+      description:
+        "A public SDK key as the basic-auth user name with an empty password (Segment's write key form).",
+    });
+  }
   for (const route of routes) registry.registerPath(routeConfig(route, errorResponseDoc));
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",

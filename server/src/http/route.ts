@@ -54,6 +54,8 @@ export interface RouteSpec<P extends Obj, Q extends Obj, B extends Body, R exten
   summary: string;
   description?: string;
   access: Access;
+  /** SDK routes that also take the key as HTTP basic auth user name (Segment's write key form). */
+  basicAuth?: boolean;
   /** Validated before the handler runs (400 naming the field), typed in its input. */
   request?: { params?: P; query?: Q; body?: B };
   /**
@@ -95,6 +97,7 @@ export interface RouteDefinition {
   summary: string;
   description?: string;
   access: Access;
+  basicAuth?: boolean;
   request?: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodType };
   documentedOnly?: {
     params?: z.ZodObject;
@@ -203,7 +206,7 @@ export function routeConfig(
     route.access === "admin"
       ? [{ adminToken: [] }]
       : route.access === "sdk"
-        ? [{ sdkKey: [] }, { adminToken: [] }]
+        ? [{ sdkKey: [] }, ...(route.basicAuth ? [{ sdkKeyBasic: [] }] : []), { adminToken: [] }]
         : [];
   return {
     method: route.method,

@@ -70,6 +70,7 @@ export function segmentRoutes(deps: SegmentDeps): RouteDefinition[] {
       summary: spec.summary,
       description: `${spec.description} ${LIMITS_TEXT} ${AUTH_TEXT}`,
       access: "sdk",
+      basicAuth: true,
       // An admin token passes the SDK-key check but is refused here, as on /api/v1/events.
       after: [
         sdkKeysOnly,

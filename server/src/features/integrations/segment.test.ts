@@ -272,6 +272,18 @@ describe("POST /api/v1/integrations/segment", () => {
     expect(await rows()).toEqual([]);
   });
 
+  it("the API reference documents the basic-auth form on these endpoints only", async () => {
+    const doc = (await (await fetch(`${t.url}/api/openapi.json`)).json()) as {
+      components: { securitySchemes: Record<string, { scheme: string }> };
+      paths: Record<string, { post?: { security: Record<string, string[]>[] } }>;
+    };
+    expect(doc.components.securitySchemes.sdkKeyBasic?.scheme).toBe("basic");
+    for (const path of [PATH, `${PATH}/track`, `${PATH}/batch`]) {
+      expect(doc.paths[path]?.post?.security).toContainEqual({ sdkKeyBasic: [] });
+    }
+    expect(doc.paths["/api/v1/events"]?.post?.security).not.toContainEqual({ sdkKeyBasic: [] });
+  });
+
   it("413 over 1 MB, 400 over 1000 calls or for a malformed body, storing nothing", async () => {
     const big = await send(`${PATH}/batch`, {
       batch: [trackCall()],
