@@ -4,7 +4,7 @@
  *   - the checkout experiment (+8 % planted, sequential): detection rate against the power that
  *     `@splitlab/stats` predicts for the traffic each run produced.
  * Run: `npm run bench:demo -- [--seeds 200] [--checkout-seeds N] [--units 4000] [--checkout-units 20000]` (PGlite by
- * default, PostgreSQL with DATABASE_URL). Each seed is a full run, so 200 seeds take a while.
+ * default, PostgreSQL with DATABASE_URL). Each seed is a full run, so 200 seeds take a while; `--seeds 0` skips the A/A part.
  */
 import { parseArgs } from "node:util";
 import { sequentialPower } from "@splitlab/stats";
@@ -57,10 +57,12 @@ try {
     if (report.primary!.comparisons.some((c) => c.significant)) falsePositives++;
     await call("POST", `/api/v1/experiments/${report.key}/stop`, { decision: "inconclusive" });
   }
-  const [lo, hi] = wilson(falsePositives, seeds);
-  process.stdout.write(
-    `A/A (${values.units} users, alpha 5 %): ${falsePositives} of ${seeds} significant = ${pct(falsePositives / seeds)}, 95 % CI [${pct(lo)}, ${pct(hi)}] (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`,
-  );
+  if (seeds > 0) {
+    const [lo, hi] = wilson(falsePositives, seeds);
+    process.stdout.write(
+      `A/A (${values.units} users, alpha 5 %): ${falsePositives} of ${seeds} significant = ${pct(falsePositives / seeds)}, 95 % CI [${pct(lo)}, ${pct(hi)}] (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`,
+    );
+  }
 
   let detected = 0;
   let predicted = 0;
