@@ -75,6 +75,8 @@ function report(
 ): ResultsReport {
   return {
     experiment: key,
+    environment: "production",
+    environments: ["production", "staging"],
     status: "running",
     startedAt: "2026-03-03T06:00:00Z",
     dataThrough: "2026-03-15T11:59:30Z",
