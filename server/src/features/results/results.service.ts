@@ -64,7 +64,7 @@ export async function computeResults(
   const environments = await knownEnvironments(deps.db);
   if (!environments.includes(query.environment)) {
     throw fieldError(
-      "environment",
+      "query.environment",
       `unknown environment "${query.environment}"; known: ${environments.join(", ")}`,
     );
   }
