@@ -190,6 +190,7 @@ describe("the results page in Chromium, against the real server", { timeout: 90_
     }
     const order = [
       "a ← Experiments",
+      "select Environment",
       "button Export CSV",
       "button Refresh",
       "button Relative",
@@ -213,6 +214,29 @@ describe("the results page in Chromium, against the real server", { timeout: 90_
     await page.getByRole("button", { name: "Cumulative" }).focus();
     await page.keyboard.press("Enter");
     await expect.poll(() => page.url()).toContain("cumulative=1");
+    await page.close();
+  });
+
+  it("the environment selector keeps the environment in the URL; staging shows staging's traffic only", async () => {
+    const page = await newPage();
+    await signIn(page);
+    await openResults(page, "checkout-v3");
+    const select = page.getByLabel("Environment");
+    expect(await select.inputValue()).toBe("production");
+    expect(await page.getByTestId("report-environment").textContent()).toContain(
+      "production environment only",
+    );
+    await select.selectOption("staging");
+    await expect.poll(() => page.url()).toContain("environment=staging");
+    // The seeded traffic is production's: staging's report counts no unit.
+    await page.getByText("Traffic of the staging environment only").waitFor({ timeout: 30_000 });
+    expect(await select.inputValue()).toBe("staging");
+    await page.reload();
+    await page.getByText("Traffic of the staging environment only").waitFor({ timeout: 30_000 });
+    expect(await page.getByLabel("Environment").inputValue()).toBe("staging");
+    await page.getByLabel("Environment").selectOption("production");
+    await expect.poll(() => page.url()).not.toContain("environment=");
+    await page.getByText("Traffic of the production environment only").waitFor({ timeout: 30_000 });
     await page.close();
   });
 

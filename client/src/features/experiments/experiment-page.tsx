@@ -104,7 +104,7 @@ function Snippet({ title, code }: { title: string; code: string }) {
 }
 
 const LOCKED =
-  "Variants, weights, payloads, unit attribute, seed and layer are locked while it runs: changing them would move units between variants and bias the results. Coverage can only go up; name, hypothesis, targeting, forced overrides, metrics and analysis stay editable.";
+  "Variants, weights, payloads, unit attribute, seed and layer are locked while it runs: changing them would move units between variants and bias the results. Coverage can only go up; name, hypothesis, targeting, forced overrides, metrics, analysis and environments stay editable.";
 
 /** One experiment: summary, lifecycle actions with confirmation, results link and SDK snippets. */
 export function ExperimentPage() {
@@ -175,6 +175,12 @@ export function ExperimentPage() {
           {e.variants
             .map((v) => `${v.name} (${v.key}): ${Math.round(v.weight * 1000) / 10} % of covered units`)
             .join("; ")}
+        </dd>
+        <dt>Environments</dt>
+        <dd data-testid="experiment-environments">
+          {e.environments.join(", ")}: SDK keys of{" "}
+          {e.environments.length === 1 ? "this environment" : "these"} receive it; results show one
+          environment at a time (production by default)
         </dd>
         <dt>Coverage</dt>
         <dd>{Math.round(e.coverage * 1000) / 10} % of eligible units are in the experiment</dd>

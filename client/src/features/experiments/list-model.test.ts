@@ -33,6 +33,7 @@ function experiment(key: string, status: Experiment["status"], extra: Partial<Ex
     guardrailMetrics: [],
     analysis: { alpha: 0.05, sequential: false, correction: "holm" },
     decision: null,
+    environments: ["production"],
     createdAt: "2026-03-01T00:00:00Z",
     updatedAt: "2026-03-01T00:00:00Z",
     startedAt: status === "draft" ? null : "2026-03-03T06:00:00Z",
@@ -74,6 +75,8 @@ function report(
 ): ResultsReport {
   return {
     experiment: key,
+    environment: "production",
+    environments: ["production", "staging"],
     status: "running",
     startedAt: "2026-03-03T06:00:00Z",
     dataThrough: "2026-03-15T11:59:30Z",

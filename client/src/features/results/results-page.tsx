@@ -11,7 +11,7 @@ import { LiftCharts } from "./lift-chart.js";
 import { PowerPanel } from "./power-panel.js";
 import styles from "./results.module.css";
 import { useExperiment, useResults } from "./results-api.js";
-import { useResultsView } from "./results-url.js";
+import { DEFAULT_ENVIRONMENT, useResultsView } from "./results-url.js";
 import { Scorecard } from "./scorecard.js";
 import { type AnalysisSettings, scorecardCsv } from "./scorecard-model.js";
 import { UnitsChart } from "./units-chart.js";
@@ -32,6 +32,46 @@ function settingsOf(experiment: Experiment | undefined, report: ResultsReport): 
   if (experiment) return experiment.analysis;
   const sequential = report.metrics.some((m) => m.comparisons.some((c) => c.sequential !== undefined));
   return { alpha: report.power.alpha * report.power.comparisons, sequential, correction: "none" };
+}
+
+/**
+ * The environment whose traffic the report counts (in the URL; production is the default and
+ * leaves the URL clean). Options: the environments the report says it can be asked for, else
+ * (before it loads, or after an error) production, the experiment's environments and the current one.
+ */
+function EnvironmentSelect({
+  value,
+  report,
+  experiment,
+  onChange,
+}: {
+  value: string;
+  report: ResultsReport | undefined;
+  experiment: Experiment | undefined;
+  onChange: (environment: string) => void;
+}) {
+  const options = [
+    ...new Set(report?.environments ?? [DEFAULT_ENVIRONMENT, ...(experiment?.environments ?? [])]),
+  ];
+  if (!options.includes(value)) options.push(value);
+  return (
+    <label className={styles.inlineField}>
+      <span>Environment</span>
+      <select
+        className="input"
+        value={value}
+        data-testid="environment-select"
+        onChange={(e) => onChange(e.target.value)}
+      >
+        {options.map((env) => (
+          <option key={env} value={env}>
+            {env}
+            {experiment && !experiment.environments.includes(env) ? " (not enabled)" : ""}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }
 
 /** Segmented control (two or more buttons, one pressed) that writes the view into the URL. */
@@ -73,7 +113,7 @@ export function ResultsPage() {
   const { key = "" } = useParams();
   const [view, update] = useResultsView();
   const experiment = useExperiment(key);
-  const results = useResults(key, view.dimension, view.mde);
+  const results = useResults(key, view.dimension, view.mde, view.environment);
   const name = experiment.data?.name ?? key;
   useDocumentTitle(`Results of ${name}`);
   const report = results.data;
@@ -101,25 +141,38 @@ export function ResultsPage() {
             )}
           </p>
           {experiment.data?.hypothesis && <p className={styles.hypothesis}>{experiment.data.hypothesis}</p>}
+          <p className={styles.subtitle} data-testid="report-environment">
+            {report && report.environment === view.environment
+              ? `Traffic of the ${report.environment} environment only (SDK keys of ${report.environment}).`
+              : `Reading the ${view.environment} environment…`}
+          </p>
         </div>
-        {report && (
-          <Button
-            onClick={() =>
-              downloadCsv(
-                `${key}-scorecard-${report.dataThrough.slice(0, 10)}.csv`,
-                scorecardCsv([
-                  { segment: "all", metrics: report.metrics },
-                  ...(report.breakdown?.segments.map((s) => ({
-                    segment: `${report.breakdown?.dimension}=${s.segment}`,
-                    metrics: s.metrics,
-                  })) ?? []),
-                ]),
-              )
-            }
-          >
-            Export CSV
-          </Button>
-        )}
+        <div className={styles.headActions}>
+          <EnvironmentSelect
+            value={view.environment}
+            report={report}
+            experiment={experiment.data}
+            onChange={(env) => update({ environment: env === DEFAULT_ENVIRONMENT ? null : env })}
+          />
+          {report && (
+            <Button
+              onClick={() =>
+                downloadCsv(
+                  `${key}-${report.environment === DEFAULT_ENVIRONMENT ? "" : `${report.environment}-`}scorecard-${report.dataThrough.slice(0, 10)}.csv`,
+                  scorecardCsv([
+                    { segment: "all", metrics: report.metrics },
+                    ...(report.breakdown?.segments.map((s) => ({
+                      segment: `${report.breakdown?.dimension}=${s.segment}`,
+                      metrics: s.metrics,
+                    })) ?? []),
+                  ]),
+                )
+              }
+            >
+              Export CSV
+            </Button>
+          )}
+        </div>
       </div>
 
       {results.isPending && <p role="status">Reading the results…</p>}

@@ -88,6 +88,8 @@ async function storedIds(): Promise<Set<string>> {
   return new Set(r.rows.map((row) => row.id as string));
 }
 
+const sdkActor = { kind: "sdk" as const, environment: "production" };
+
 describe("a row the database refuses", () => {
   it("is rejected alone: the rest of its request is stored and the answer is 200", async () => {
     const events = [track(), exposure(), track({ name: "poison" }), track()];
@@ -185,6 +187,7 @@ describe("a database that cannot be reached", () => {
       ts: new Date().toISOString(),
       value: null,
       properties: null,
+      environment: "production",
     };
     const write = writer.write({ exposures: [], tracks: [row, { ...row, id: randomUUID() }] });
     await expect(write).rejects.toBeInstanceOf(StoreError);
@@ -192,11 +195,15 @@ describe("a database that cannot be reached", () => {
     expect(errors).toHaveLength(1); // not split: splitting cannot help an outage
 
     const catalog = new ExperimentCatalog({ load: async () => new Map() });
-    const answer = ingestEvents({ writer, catalog }, { events: [track()] });
+    const answer = ingestEvents({ writer, catalog }, { events: [track()] }, { actor: sdkActor });
     await expect(answer).rejects.toMatchObject({ status: 503, code: "unavailable" });
     // Exposures need the experiment catalog, read from the same unreachable database.
     const goneCatalog = new ExperimentCatalog({ load: () => loadExposableExperiments(gone.db) });
-    const exposures = ingestEvents({ writer, catalog: goneCatalog }, { events: [exposure()] });
+    const exposures = ingestEvents(
+      { writer, catalog: goneCatalog },
+      { events: [exposure()] },
+      { actor: sdkActor },
+    );
     await expect(exposures).rejects.toMatchObject({ status: 503, code: "unavailable" });
   });
 });
@@ -209,6 +216,7 @@ describe("deadlock and serialization failures are retried", () => {
     ts: new Date().toISOString(),
     value: null,
     properties: null,
+    environment: "production",
   });
 
   it("reads the SQLSTATE drizzle wraps in `cause` (a 40P01 raised once, then the retry commits)", async () => {

@@ -42,6 +42,7 @@ async function insertOnce(db: Db, rows: IngestRows): Promise<InsertedKeys> {
       const unit = new Array<string>(n);
       const ts = new Array<string>(n);
       const attributes = new Array<string | null>(n);
+      const environment = new Array<string>(n);
       for (let i = 0; i < n; i++) {
         const r = exposures[i]!;
         id[i] = r.id;
@@ -50,12 +51,13 @@ async function insertOnce(db: Db, rows: IngestRows): Promise<InsertedKeys> {
         unit[i] = r.unitId;
         ts[i] = r.ts;
         attributes[i] = r.attributes;
+        environment[i] = r.environment;
       }
       const result = await tx.execute(sql`
-        insert into exposures (id, experiment_key, variant_key, unit_id, ts, attributes)
+        insert into exposures (id, experiment_key, variant_key, unit_id, ts, attributes, environment)
         select * from unnest(${sql.param(id)}::uuid[], ${sql.param(experiment)}::text[],
           ${sql.param(variant)}::text[], ${sql.param(unit)}::text[],
-          ${sql.param(ts)}::timestamptz[], ${sql.param(attributes)}::jsonb[])
+          ${sql.param(ts)}::timestamptz[], ${sql.param(attributes)}::jsonb[], ${sql.param(environment)}::text[])
         on conflict (unit_id, id) do nothing
         returning unit_id, id`);
       exposureKeys = rowsOf(result).map((r) => rowKey(r.unit_id as string, r.id as string));
@@ -68,6 +70,7 @@ async function insertOnce(db: Db, rows: IngestRows): Promise<InsertedKeys> {
       const ts = new Array<string>(n);
       const value = new Array<number | null>(n);
       const properties = new Array<string | null>(n);
+      const environment = new Array<string>(n);
       for (let i = 0; i < n; i++) {
         const r = tracks[i]!;
         id[i] = r.id;
@@ -76,12 +79,13 @@ async function insertOnce(db: Db, rows: IngestRows): Promise<InsertedKeys> {
         ts[i] = r.ts;
         value[i] = r.value;
         properties[i] = r.properties;
+        environment[i] = r.environment;
       }
       const result = await tx.execute(sql`
-        insert into events (id, name, unit_id, ts, value, properties)
+        insert into events (id, name, unit_id, ts, value, properties, environment)
         select * from unnest(${sql.param(id)}::uuid[], ${sql.param(name)}::text[],
           ${sql.param(unit)}::text[], ${sql.param(ts)}::timestamptz[],
-          ${sql.param(value)}::float8[], ${sql.param(properties)}::jsonb[])
+          ${sql.param(value)}::float8[], ${sql.param(properties)}::jsonb[], ${sql.param(environment)}::text[])
         on conflict (unit_id, id) do nothing
         returning unit_id, id`);
       eventKeys = rowsOf(result).map((r) => rowKey(r.unit_id as string, r.id as string));

@@ -150,7 +150,7 @@ export function eventsRoutes(deps: Pick<EventsRouterDeps, "ingest" | "erase">): 
       tag: "Events",
       summary: "Ingest exposures and track events",
       description:
-        "At most 1000 events and 1 MB per request. Each event is checked on its own: a bad one is listed in `rejected` with its index and the rest are stored. Answered after the commit; ids make retries idempotent (`duplicates`). `navigator.sendBeacon` may send `text/plain` with the SDK key as `?key=`. CORS allows any origin. SDK keys only: an admin token gets 403.",
+        "At most 1000 events and 1 MB per request. Each event is checked on its own: a bad one is listed in `rejected` with its index and the rest are stored. Answered after the commit; ids make retries idempotent (`duplicates`). `navigator.sendBeacon` may send `text/plain` with the SDK key as `?key=`. CORS allows any origin. SDK keys only: an admin token gets 403. Rows are stored under the SDK key's environment (results report one environment at a time).",
       access: "sdk",
       before: [keyFromQuery],
       // An admin token passes requireSdkKey but is refused here (SDK endpoints take SDK keys only).
@@ -158,7 +158,7 @@ export function eventsRoutes(deps: Pick<EventsRouterDeps, "ingest" | "erase">): 
       documentedOnly: { body: ingestRequestDoc, bodyContentTypes: ["application/json", "text/plain"] },
       success: { status: 200, description: "stored (after commit)", schema: ingestResponseDoc },
       errors: [400, 401, 403, 413, 503],
-      handler: (_input, { req }) => ingestEvents(deps.ingest, req.body),
+      handler: (_input, { req, res }) => ingestEvents(deps.ingest, req.body, { actor: actorOf(res) }),
     }),
     defineRoute({
       method: "delete",

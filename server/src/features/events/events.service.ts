@@ -1,6 +1,8 @@
 import type { IngestResponse } from "@splitlab/sdk/types";
 import { AppError, storageErrorKind } from "../../errors.js";
 import type { AppMetrics } from "../../observability.js";
+import type { Actor } from "../keys/keys.auth.js";
+import { DEFAULT_ENVIRONMENT } from "../keys/keys.service.js";
 import { ingestEnvelopeSchema, ingestEventSchema } from "./events.schemas.js";
 import {
   type ExposureInsert,
@@ -25,6 +27,23 @@ export interface IngestDeps {
 
 type Rejection = IngestResponse["rejected"][number];
 
+/**
+ * Who sent a batch, as authenticated by the route (`actorOf(res)`). Every ingestion route
+ * (SDK events, other wire formats) passes it, and the environment is derived from it here only.
+ */
+export interface IngestContext {
+  actor: Pick<Actor, "kind" | "environment">;
+}
+
+/**
+ * The environment rows of a batch are stored under: the SDK key's environment. Admin tokens
+ * (refused by the SDK routes, allowed for internal callers) and keys from before environments
+ * count as {@link DEFAULT_ENVIRONMENT}.
+ */
+export function ingestEnvironment(context: IngestContext): string {
+  return context.actor.environment ?? DEFAULT_ENVIRONMENT;
+}
+
 function jsonOrNull(value: Record<string, unknown> | undefined): string | null {
   if (value === undefined) return null;
   for (const _ in value) return JSON.stringify(value);
@@ -32,15 +51,21 @@ function jsonOrNull(value: Record<string, unknown> | undefined): string | null {
 }
 
 /**
- * Validates a parsed `POST /api/v1/events` body and stores the valid events.
+ * Validates a parsed `POST /api/v1/events` body and stores the valid events under the
+ * environment of the key that sent them ({@link ingestEnvironment}).
  * A malformed envelope throws a 400 and stores nothing; a bad event is rejected with its
  * index and reason while the rest are stored. Resolves after the rows are committed.
  *
  * @example
- * const res = await ingestEvents(deps, { events: [{ id, type: "track", name: "purchase", unitId: "u1", timestamp }] });
+ * const res = await ingestEvents(deps, { events: [{ id, type: "track", name: "purchase", unitId: "u1", timestamp }] }, { actor });
  * // -> { accepted: 1, duplicates: 0, rejected: [] }
  */
-export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<IngestResponse> {
+export async function ingestEvents(
+  deps: IngestDeps,
+  body: unknown,
+  context: IngestContext,
+): Promise<IngestResponse> {
+  const environment = ingestEnvironment(context);
   const envelope = ingestEnvelopeSchema.safeParse(body);
   if (!envelope.success) {
     const issue = envelope.error.issues[0];
@@ -88,6 +113,7 @@ export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<Ing
         unitId: event.unitId,
         ts: event.timestamp,
         attributes: jsonOrNull(event.attributes),
+        environment,
       });
     } else {
       trackIndex.push(index);
@@ -98,6 +124,7 @@ export async function ingestEvents(deps: IngestDeps, body: unknown): Promise<Ing
         ts: event.timestamp,
         value: event.value ?? null,
         properties: jsonOrNull(event.properties),
+        environment,
       });
     }
   }

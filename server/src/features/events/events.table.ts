@@ -24,6 +24,8 @@ export const exposures = pgTable(
     unitId: text("unit_id").notNull(),
     ts: timestamp("ts", { withTimezone: true, mode: "date" }).notNull(),
     attributes: jsonb("attributes").$type<Record<string, unknown>>(),
+    /** Environment of the SDK key that sent it (results are reported per environment). */
+    environment: text("environment").notNull().default("production"),
     receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [
@@ -49,6 +51,8 @@ export const events = pgTable(
     ts: timestamp("ts", { withTimezone: true, mode: "date" }).notNull(),
     value: doublePrecision("value"),
     properties: jsonb("properties").$type<Record<string, unknown>>(),
+    /** Environment of the SDK key that sent it. */
+    environment: text("environment").notNull().default("production"),
     receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [

@@ -77,13 +77,16 @@ describe("POST /api/v1/events", () => {
       variant_key: "treatment",
       unit_id: "u1",
       attributes: { country: "DE" },
+      // The environment of the SDK key that sent it (the harness's key is a "test" key).
+      environment: "test",
     });
-    const ev = await h.db.execute(sql`select name, unit_id, value, properties, ts from events`);
+    const ev = await h.db.execute(sql`select name, unit_id, value, properties, ts, environment from events`);
     expect(ev.rows[0]).toMatchObject({
       name: "purchase",
       unit_id: "u1",
       value: 3.25,
       properties: { plan: "pro" },
+      environment: "test",
     });
     expect(new Date(ev.rows[0]!.ts as string).toISOString()).toBe(t.timestamp);
     const metrics = await (await fetch(`${h.baseUrl}/metrics`)).text();
@@ -363,6 +366,7 @@ describe("POST /api/v1/events", () => {
       ts: now(),
       value: null,
       properties: null,
+      environment: "production",
     });
     const writes = Array.from({ length: 8 }, () =>
       writer.write({ exposures: [], tracks: Array.from({ length: 60 }, row) }),

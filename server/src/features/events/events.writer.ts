@@ -9,6 +9,8 @@ export interface ExposureInsert {
   /** ISO-8601 timestamp as validated. */
   ts: string;
   attributes: string | null;
+  /** Environment of the SDK key that sent it. */
+  environment: string;
 }
 
 /** A behavioral event row ready for insertion (JSON columns already serialized). */
@@ -19,6 +21,8 @@ export interface TrackInsert {
   ts: string;
   value: number | null;
   properties: string | null;
+  /** Environment of the SDK key that sent it. */
+  environment: string;
 }
 
 /** Rows of one request. */

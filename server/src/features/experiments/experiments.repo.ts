@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne, notInArray, type SQL } from "drizzle-orm";
+import { and, arrayContains, asc, eq, inArray, ne, notInArray, type SQL } from "drizzle-orm";
 import type { Db } from "../../db.js";
 import { type ExperimentInsert, type ExperimentRow, experiments } from "./experiments.table.js";
 
@@ -20,9 +20,13 @@ export async function listExperiments(db: Db, status?: ExperimentRow["status"]):
     .orderBy(asc(experiments.createdAt), asc(experiments.key));
 }
 
-/** Running experiments (the SDK config), in key order. */
-export async function listRunningExperiments(db: Db): Promise<ExperimentRow[]> {
-  return db.select().from(experiments).where(eq(experiments.status, "running")).orderBy(asc(experiments.key));
+/** Running experiments enabled in `environment` (the SDK config of its keys), in key order. */
+export async function listRunningExperiments(db: Db, environment: string): Promise<ExperimentRow[]> {
+  return db
+    .select()
+    .from(experiments)
+    .where(and(eq(experiments.status, "running"), arrayContains(experiments.environments, [environment])))
+    .orderBy(asc(experiments.key));
 }
 
 /** Inserts one experiment. */

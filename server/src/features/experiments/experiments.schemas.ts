@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { displayName, jsonValue, longText, slug, unitInterval } from "../../shared/schemas.js";
+import { environmentName } from "../keys/keys.schemas.js";
 import { conditionSchema } from "./condition.schema.js";
 
 /** Statuses in lifecycle order. */
@@ -35,6 +36,16 @@ const metricList = z
   .array(slug)
   .max(20)
   .refine((l) => new Set(l).size === l.length, "metric keys must be unique");
+
+/** Environments an experiment is enabled in (each must be known to the project; checked by the service). */
+const environmentsInput = z
+  .array(environmentName)
+  .min(1, "enable the experiment in at least one environment")
+  .max(50)
+  .refine((l) => new Set(l).size === l.length, "environments must be unique")
+  .describe(
+    "environments whose SDK keys receive the experiment: production, staging or an SDK key's environment",
+  );
 
 const forcedInput = z
   .record(z.string().min(1).max(256), slug)
@@ -88,6 +99,8 @@ const editableFields = {
   primaryMetrics: metricList.default([]),
   guardrailMetrics: metricList.default([]),
   analysis: analysisInput.default({ alpha: 0.05, sequential: false, correction: "holm" }),
+  /** Absent: every environment known to the project when the experiment is created. */
+  environments: environmentsInput.optional(),
 };
 
 /** Body of `POST /api/v1/experiments`. */
@@ -101,7 +114,7 @@ export type CreateExperimentRequest = z.output<typeof createExperimentRequest>;
 /**
  * Body of `PATCH /api/v1/experiments/:key`: any subset of the create fields except `key`.
  * Drafts accept every field; running experiments only name, hypothesis, coverage (up),
- * condition, forced, metrics and analysis.
+ * condition, forced, metrics, analysis and environments.
  */
 export const updateExperimentRequest = z
   .strictObject({
@@ -117,6 +130,7 @@ export const updateExperimentRequest = z
     primaryMetrics: metricList.optional(),
     guardrailMetrics: metricList.optional(),
     analysis: analysisInput.partial().optional(),
+    environments: environmentsInput.optional(),
   })
   .meta({ id: "UpdateExperimentRequest" });
 /** Parsed update request. */
@@ -200,6 +214,7 @@ export const experimentResponse = z
         note: z.string(),
       })
       .nullable(),
+    environments: z.array(z.string()).describe("environments whose SDK keys receive the experiment"),
     createdAt: z.string(),
     updatedAt: z.string(),
     startedAt: z.string().nullable(),

@@ -2,6 +2,7 @@ import type { Db } from "../../db.js";
 import { AppError, fieldError, notFound } from "../../errors.js";
 import { insertAudit } from "../audit/audit.repo.js";
 import type { Actor } from "../keys/keys.auth.js";
+import { knownEnvironments } from "../keys/keys.service.js";
 import { findLayer } from "../layers/layers.repo.js";
 import { existingMetricKeys } from "../metrics/metrics.repo.js";
 import {
@@ -51,6 +52,7 @@ export function toExperimentResponse(row: ExperimentRow): ExperimentResponse {
     guardrailMetrics: row.guardrailMetrics,
     analysis: row.analysis,
     decision: row.decision ?? null,
+    environments: row.environments,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
@@ -105,6 +107,16 @@ async function checkReferences(db: Db, row: ExperimentInsert): Promise<void> {
       );
     }
   }
+  if (row.environments) {
+    const known = new Set(await knownEnvironments(db));
+    const index = row.environments.findIndex((e) => !known.has(e));
+    if (index >= 0) {
+      throw fieldError(
+        `environments.${index}`,
+        `unknown environment "${row.environments[index]}"; known: ${[...known].join(", ")} (create an SDK key for a new environment first)`,
+      );
+    }
+  }
   const variantKeys = new Set((row.variants ?? []).map((v) => v.key));
   for (const [unitId, variant] of Object.entries(row.forced ?? {})) {
     if (!variantKeys.has(variant)) throw fieldError(`forced.${unitId}`, `unknown variant "${variant}"`);
@@ -150,6 +162,7 @@ export async function createExperiment(
     analysis: input.analysis,
   };
   const created = await deps.db.transaction(async (tx) => {
+    row.environments = input.environments ?? (await knownEnvironments(tx));
     if (await findExperiment(tx, input.key)) {
       throw new AppError(409, "conflict", `experiment "${input.key}" already exists`, { field: "key" });
     }
@@ -206,6 +219,7 @@ function changes(current: ExperimentRow, patch: UpdateExperimentRequest): Partia
   if (patch.primaryMetrics !== undefined) next.primaryMetrics = patch.primaryMetrics;
   if (patch.guardrailMetrics !== undefined) next.guardrailMetrics = patch.guardrailMetrics;
   if (patch.analysis !== undefined) next.analysis = { ...current.analysis, ...patch.analysis };
+  if (patch.environments !== undefined) next.environments = patch.environments;
   return next;
 }
 
@@ -244,7 +258,8 @@ function checkRunningChange(current: ExperimentRow, next: Partial<ExperimentInse
 
 /**
  * Updates an experiment. Drafts: every field. Running: variants, weights, seed, unit
- * attribute and layer slice are frozen (409 with the reason), coverage only goes up.
+ * attribute and layer slice are frozen (409 with the reason), coverage only goes up; its
+ * environments may change (an SDK key of a removed environment stops receiving it).
  * Stopped: name and hypothesis only. Archived: nothing.
  */
 export function updateExperiment(

@@ -1,4 +1,5 @@
 import type { Condition, Json } from "@splitlab/sdk/types";
+import { sql } from "drizzle-orm";
 import { doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { layers } from "../layers/layers.table.js";
 
@@ -51,6 +52,11 @@ export const experiments = pgTable(
     guardrailMetrics: jsonb("guardrail_metrics").$type<string[]>().notNull().default([]),
     analysis: jsonb("analysis").$type<StoredAnalysis>().notNull(),
     decision: jsonb("decision").$type<StoredDecision>(),
+    /**
+     * Environments the experiment is enabled in: an SDK key receives it only when its
+     * environment is listed, so staging and production can run different experiments.
+     */
+    environments: text("environments").array().notNull().default(sql`'{production}'::text[]`),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }),

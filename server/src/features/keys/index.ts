@@ -1,3 +1,8 @@
 export { type Actor, type Auth, type AuthOptions, actorOf, createAuth } from "./keys.auth.js";
-export { ensureAdminToken } from "./keys.service.js";
+export {
+  BUILT_IN_ENVIRONMENTS,
+  DEFAULT_ENVIRONMENT,
+  ensureAdminToken,
+  knownEnvironments,
+} from "./keys.service.js";
 export { bearerToken, hashToken } from "./keys.tokens.js";

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db.js";
 import { type ApiKeyRow, apiKeys } from "./keys.table.js";
 
@@ -54,4 +54,13 @@ export const KEYS_CHANGED_CHANNEL = "splitlab_keys_changed";
 /** Sends the key-change notification; inside a transaction it is delivered at commit. */
 export async function notifyKeysChanged(db: Db, keyId: string): Promise<void> {
   await db.execute(sql`select pg_notify(${KEYS_CHANGED_CHANNEL}, ${keyId})`);
+}
+
+/** Distinct environments of SDK keys (active or revoked: revoked keys' traffic stays reportable). */
+export async function listSdkKeyEnvironments(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ environment: apiKeys.environment })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.kind, "sdk"), isNotNull(apiKeys.environment)));
+  return rows.map((r) => r.environment!).filter((e) => e.length > 0);
 }

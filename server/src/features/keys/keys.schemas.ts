@@ -1,14 +1,18 @@
 import { z } from "zod";
 
-/** Environment names: lowercase slug. */
-const environment = z
+/** Environment names: lowercase slug (SDK keys, experiments' `environments`, results' `?environment=`). */
+export const environmentName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be a lowercase slug (a-z, 0-9, -, _), at most 63 characters");
 
 /** Body of `POST /api/v1/keys`. */
 export const createKeyRequest = z
   .discriminatedUnion("kind", [
-    z.strictObject({ kind: z.literal("sdk"), name: z.string().trim().min(1).max(100), environment }),
+    z.strictObject({
+      kind: z.literal("sdk"),
+      name: z.string().trim().min(1).max(100),
+      environment: environmentName,
+    }),
     z.strictObject({ kind: z.literal("admin"), name: z.string().trim().min(1).max(100) }),
   ])
   .meta({ id: "CreateKeyRequest" });

@@ -7,12 +7,28 @@ import {
   findKey,
   insertKey,
   listKeys,
+  listSdkKeyEnvironments,
   notifyKeysChanged,
   revokeKey,
 } from "./keys.repo.js";
 import type { CreateKeyRequest, KeyResponse } from "./keys.schemas.js";
 import type { ApiKeyRow } from "./keys.table.js";
 import { generateKeyId, generateToken, hashToken } from "./keys.tokens.js";
+
+/** Environments every project knows, with or without an SDK key for them. */
+export const BUILT_IN_ENVIRONMENTS = ["production", "staging"] as const;
+
+/** The environment results and ingestion default to (admin tokens, rows from before environments). */
+export const DEFAULT_ENVIRONMENT = "production";
+
+/**
+ * The environments known to the project, sorted: the built-in ones plus the environment of
+ * every SDK key ever created. Experiments may be enabled in these and reported for these.
+ */
+export async function knownEnvironments(db: Db): Promise<string[]> {
+  const all = new Set<string>([...BUILT_IN_ENVIRONMENTS, ...(await listSdkKeyEnvironments(db))]);
+  return [...all].sort();
+}
 
 /** Row -> API shape (no hash, no token). */
 export function toKeyResponse(row: ApiKeyRow): KeyResponse {

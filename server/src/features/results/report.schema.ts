@@ -230,6 +230,16 @@ const excluded = z
 export const resultsReportResponse = z
   .object({
     experiment: z.string(),
+    environment: z
+      .string()
+      .describe(
+        "the environment whose exposures and events the report counts (?environment=, default production)",
+      ),
+    environments: z
+      .array(z.string())
+      .describe(
+        "the environments the report can be asked for (?environment=): production, staging and each SDK key's",
+      ),
     status: z.string(),
     startedAt: z.string().nullable(),
     dataThrough: z.string().describe("exposures and events received up to this instant are included"),

@@ -109,7 +109,11 @@ async function freshness(
 ): Promise<void> {
   const seconds = Number(process.env.BENCH_FRESHNESS_SECONDS ?? 20);
   const clicks = async () => {
-    const r = await computeResults(deps, KEY, { refresh: "incremental", mde: 0.05 });
+    const r = await computeResults(deps, KEY, {
+      refresh: "incremental",
+      environment: "production",
+      mde: 0.05,
+    });
     const m = r.metrics.find((x) => x.metric === "clicks");
     return (m?.variants ?? []).reduce((a, v) => a + v.sum, 0);
   };
@@ -197,7 +201,9 @@ export async function runResultsBench(
     `  full rebuild of the unit rows (background worker): ${fmt(full.ms)}  (${(full.ms / scans).toFixed(1)}x the scans; ` +
       `${Math.round(rows / (full.ms / 1000)).toLocaleString("en")} raw rows/s, ${full.value?.rebuiltUnits.toLocaleString("en")} units)`,
   );
-  const warm = await median(5, () => computeResults(deps, KEY, { refresh: "incremental", mde: 0.05 }));
+  const warm = await median(5, () =>
+    computeResults(deps, KEY, { refresh: "incremental", environment: "production", mde: 0.05 }),
+  );
   console.log(
     `  results request, steady state (read + statistics, no refresh): ${fmt(warm)}  (${(warm / scans).toFixed(2)}x the scans; goal <= 1.5x)`,
   );
@@ -208,12 +214,19 @@ export async function runResultsBench(
     select gen_random_uuid(), 'purchase', 'u' || (1 + abs(hashint4(g + 99)) % ${units}::int), timestamptz '2026-01-15', 20
     from generate_series(1, 10000) g`);
   const incrRefresh = await time(() => refresher.refresh(KEY));
-  const incr = await time(() => computeResults(deps, KEY, { refresh: "incremental", mde: 0.05 }));
+  const incr = await time(() =>
+    computeResults(deps, KEY, { refresh: "incremental", environment: "production", mde: 0.05 }),
+  );
   console.log(
     `  worker refresh after 10,000 new events (incremental): ${fmt(incrRefresh.ms)}; the request after it ${fmt(incr.ms)}`,
   );
   const breakdown = await time(() =>
-    computeResults(deps, KEY, { refresh: "incremental", mde: 0.05, dimension: "country" }),
+    computeResults(deps, KEY, {
+      refresh: "incremental",
+      environment: "production",
+      mde: 0.05,
+      dimension: "country",
+    }),
   );
   console.log(`  results with ?dimension=country (30 values, folded to 20 + other): ${fmt(breakdown.ms)}`);
   if (reopen) {
@@ -221,7 +234,9 @@ export async function runResultsBench(
     const second = await reopen();
     try {
       const fresh = { db: second.db, refresher: new ResultsRefresher({ db: second.db }) };
-      const first = await time(() => computeResults(fresh, KEY, { refresh: "incremental", mde: 0.05 }));
+      const first = await time(() =>
+        computeResults(fresh, KEY, { refresh: "incremental", environment: "production", mde: 0.05 }),
+      );
       console.log(
         `  first request after a restart: ${fmt(first.ms)}  (${(first.ms / warm).toFixed(2)}x the steady state; goal 1x)`,
       );

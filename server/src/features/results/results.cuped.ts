@@ -56,6 +56,7 @@ function unitValue(m: MetricSpec, i: number, p: string): string | null {
 
 function cupedSql(
   experimentKey: string,
+  environment: string,
   metrics: MetricSpec[],
   bounds: TimeBounds,
   watermark: Date,
@@ -83,13 +84,15 @@ function cupedSql(
     left join (
       select b.unit_id, ${pn} as pn, ${ps} as ps
       from results_units b
-      join events e on e.unit_id = b.unit_id and e.name in (${list(names)})
+      join events e on e.unit_id = b.unit_id and e.environment = b.environment and e.name in (${list(names)})
         and e.ts < b.first_ts and e.ts >= b.first_ts - ${lookback}
         and e.received_at <= ${watermark.toISOString()}::timestamptz
-      where b.experiment_key = ${experimentKey} and not b.multi and ${insideBounds(bounds)}
+      where b.experiment_key = ${experimentKey} and b.environment = ${environment} and not b.multi
+        and ${insideBounds(bounds)}
       group by b.unit_id
     ) p on p.unit_id = u.unit_id
-    where u.experiment_key = ${experimentKey} and not u.multi and ${insideBounds(bounds)}
+    where u.experiment_key = ${experimentKey} and u.environment = ${environment} and not u.multi
+      and ${insideBounds(bounds)}
     group by u.variant_key`;
 }
 
@@ -98,6 +101,8 @@ export async function readCupedSums(
   db: Db,
   input: {
     experimentKey: string;
+    /** The environment whose units and events are read. */
+    environment: string;
     metrics: MetricSpec[];
     bounds: TimeBounds;
     watermark: Date;
@@ -108,6 +113,7 @@ export async function readCupedSums(
   const result = await db.execute<Record<string, unknown>>(
     cupedSql(
       input.experimentKey,
+      input.environment,
       input.metrics,
       input.bounds,
       input.watermark,

@@ -30,8 +30,9 @@ export interface LookIncrement {
   metrics: MetricSums[];
 }
 
-/** What the worker computed for the looks of one experiment (one consistent snapshot). */
+/** What the worker computed for the looks of one experiment in one environment (one consistent snapshot). */
 export interface Looks {
+  environment: string;
   /** Watermark of the rows the looks were computed from. */
   watermark: Date;
   computedAt: Date;
@@ -82,7 +83,13 @@ function deltaColumns(metrics: MetricSpec[]): string {
     .join(", ");
 }
 
-function lookSql(experimentKey: string, metrics: MetricSpec[], bounds: TimeBounds, watermark: Date): SQL {
+function lookSql(
+  experimentKey: string,
+  environment: string,
+  metrics: MetricSpec[],
+  bounds: TimeBounds,
+  watermark: Date,
+): SQL {
   const names = [...new Set(metrics.map((m) => m.eventName))];
   const maxWindow = Math.max(...metrics.map((m) => m.windowHours));
   const inWindow = (m: MetricSpec) =>
@@ -105,10 +112,11 @@ function lookSql(experimentKey: string, metrics: MetricSpec[], bounds: TimeBound
         select u.unit_id, u.variant_key, floor(extract(epoch from e.ts) / 86400)::int as eday,
           ${sql.join(daily, sql`, `)}
         from results_units u
-        join events e on e.unit_id = u.unit_id and e.name in (${list(names)})
+        join events e on e.unit_id = u.unit_id and e.environment = u.environment and e.name in (${list(names)})
           and e.ts >= u.first_ts and e.ts < u.first_ts + make_interval(hours => ${Math.trunc(maxWindow)}::int)
           and e.received_at <= ${watermark.toISOString()}::timestamptz
-        where u.experiment_key = ${experimentKey} and not u.multi and ${insideBounds(bounds)}
+        where u.experiment_key = ${experimentKey} and u.environment = ${environment} and not u.multi
+          and ${insideBounds(bounds)}
         group by u.unit_id, u.variant_key, eday
       ) d
       window w as (partition by d.unit_id order by d.eday)
@@ -122,11 +130,17 @@ function lookSql(experimentKey: string, metrics: MetricSpec[], bounds: TimeBound
  */
 export async function readLookIncrements(
   db: Db,
-  input: { experimentKey: string; metrics: MetricSpec[]; bounds: TimeBounds; watermark: Date },
+  input: {
+    experimentKey: string;
+    environment: string;
+    metrics: MetricSpec[];
+    bounds: TimeBounds;
+    watermark: Date;
+  },
 ): Promise<LookIncrement[]> {
   if (input.metrics.length === 0) return [];
   const result = await db.execute<Record<string, unknown>>(
-    lookSql(input.experimentKey, input.metrics, input.bounds, input.watermark),
+    lookSql(input.experimentKey, input.environment, input.metrics, input.bounds, input.watermark),
   );
   return result.rows.map((row) => ({
     variant: String(row.variant_key),
@@ -145,13 +159,13 @@ export async function readLookIncrements(
 }
 
 /**
- * Computes the looks of one experiment in one repeatable-read snapshot: the stored rows' state,
+ * Computes the looks of one experiment in one environment in one repeatable-read snapshot: the stored rows' state,
  * their counted units per first-exposure day and the per-day increments up to their watermark.
  * Undefined before the experiment's first refresh.
  */
 export async function computeLooks(
   db: Db,
-  input: { experimentKey: string; metrics: MetricSpec[]; bounds: TimeBounds },
+  input: { experimentKey: string; environment: string; metrics: MetricSpec[]; bounds: TimeBounds },
 ): Promise<Looks | undefined> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`set transaction isolation level repeatable read`);
@@ -159,9 +173,16 @@ export async function computeLooks(
     await tx.execute(sql`select set_config('application_name', ${REFRESH_APP_NAME}, true)`);
     const state = await readRefreshState(tx, input.experimentKey);
     if (!state) return undefined;
-    const { rows } = await readVariantDays(tx, input.experimentKey, [], input.bounds);
+    const { rows } = await readVariantDays(tx, input.experimentKey, input.environment, [], input.bounds);
     const increments = await readLookIncrements(tx, { ...input, watermark: state.watermark });
     const cuped = await readCupedSums(tx, { ...input, watermark: state.watermark });
-    return { watermark: state.watermark, computedAt: new Date(), units: rows, increments, cuped };
+    return {
+      environment: input.environment,
+      watermark: state.watermark,
+      computedAt: new Date(),
+      units: rows,
+      increments,
+      cuped,
+    };
   });
 }

@@ -75,7 +75,7 @@ beforeAll(async () => {
     expect((await t.request("POST", "/api/v1/metrics", { body })).status).toBe(201);
   }
   const key = await t.request("POST", "/api/v1/keys", {
-    body: { kind: "sdk", name: "refresher test", environment: "test" },
+    body: { kind: "sdk", name: "refresher test", environment: "production" },
   });
   expect(key.status).toBeLessThan(300);
   sdkKey = key.body.token;

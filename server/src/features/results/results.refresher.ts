@@ -10,6 +10,16 @@ import {
 import { computeLooks, type Looks } from "./results.looks.js";
 import { type RefreshOutcome, refreshResultUnits } from "./results.repo.js";
 
+/** The environment results default to (as the keys feature's DEFAULT_ENVIRONMENT). */
+const PRODUCTION = "production";
+
+/** Environments whose looks the worker keeps: production (the default report) and every enabled one. */
+export function reportedEnvironments(experiment: { environments: string[] }): string[] {
+  return [...new Set([PRODUCTION, ...experiment.environments])];
+}
+
+const looksKey = (key: string, environment: string) => `${key}\u0000${environment}`;
+
 /** Tables the results SQL reads whose planner statistics the worker keeps current. */
 const ANALYZED_TABLES = ["exposures", "events", "results_units"] as const;
 
@@ -83,6 +93,8 @@ export class ResultsRefresher {
   private readonly jobs = new Map<string, RefreshJob>();
   private readonly statuses = new Map<string, RefreshStatus>();
   private readonly lookCache = new Map<string, Looks>();
+  /** Per experiment refreshed by this process: the environments its looks are kept for. */
+  private readonly environments = new Map<string, string[]>();
   private readonly looksEveryMs: number;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -169,20 +181,24 @@ export class ResultsRefresher {
     return this.jobs.get(key);
   }
 
-  /** The looks of one experiment last computed by this process. */
-  looks(key: string): Looks | undefined {
-    return this.lookCache.get(key);
+  /** The looks of one experiment in one environment last computed by this process. */
+  looks(key: string, environment = PRODUCTION): Looks | undefined {
+    return this.lookCache.get(looksKey(key, environment));
   }
 
-  /** Computes the looks of one experiment now (the worker does so when they are older than `looksEveryMs`). */
-  async computeLooks(key: string): Promise<Looks | undefined> {
+  /**
+   * Computes the looks of one experiment in one environment now (the worker does so for each
+   * of {@link reportedEnvironments} when they are older than `looksEveryMs`).
+   */
+  async computeLooks(key: string, environment = PRODUCTION): Promise<Looks | undefined> {
     const def = await loadResultsDefinition(this.db, key);
     const looks = await computeLooks(this.db, {
       experimentKey: key,
+      environment,
       metrics: def.metrics,
       bounds: boundsOf(def.experiment),
     });
-    if (looks) this.lookCache.set(key, looks);
+    if (looks) this.lookCache.set(looksKey(key, environment), looks);
     return looks;
   }
 
@@ -233,18 +249,24 @@ export class ResultsRefresher {
   }
 
   /**
-   * Starts the looks computation of the refreshed experiment whose looks are oldest, if due. The
+   * Starts the looks computation of the (refreshed experiment, environment) whose looks are oldest, if due. The
    * looks scan raw events like a full rebuild: one at a time, beside the refreshes (not awaited,
    * so refreshes keep the other experiments fresh meanwhile). Only the started worker does this;
    * a `tick()` called directly leaves no background work behind.
    */
   private scheduleLooks(done: string[]): void {
     const due = done
-      .map((key) => ({ key, at: this.lookCache.get(key)?.computedAt.getTime() ?? 0 }))
+      .flatMap((key) =>
+        (this.environments.get(key) ?? [PRODUCTION]).map((environment) => ({
+          key,
+          environment,
+          at: this.lookCache.get(looksKey(key, environment))?.computedAt.getTime() ?? 0,
+        })),
+      )
       .filter((x) => Date.now() - x.at >= this.looksEveryMs)
       .sort((a, b) => a.at - b.at)[0];
     if (!due || this.stopped || this.looksRunning) return;
-    this.looksRunning = this.computeLooks(due.key).then(
+    this.looksRunning = this.computeLooks(due.key, due.environment).then(
       () => undefined,
       (error: unknown) => this.onError?.(error, due.key),
     );
@@ -334,6 +356,7 @@ export class ResultsRefresher {
     if (!outcome) return null;
     const durationMs = performance.now() - started;
     const finishedAt = new Date();
+    this.environments.set(experiment.key, reportedEnvironments(experiment));
     this.statuses.set(experiment.key, {
       mode: outcome.mode,
       finishedAt: finishedAt.toISOString(),

@@ -212,18 +212,20 @@ export interface ExcludedUnits {
 
 /**
  * Reads per (variant, multi, day of first exposure) sums of every metric from `results_units`
- * (one scan of the experiment's pre-aggregated rows), and how many units lie outside the bounds.
+ * of one environment (one scan of the experiment's pre-aggregated rows), and how many units lie
+ * outside the bounds.
  */
 export async function readVariantDays(
   db: Db,
   experimentKey: string,
+  environment: string,
   metrics: MetricSpec[],
   bounds: TimeBounds,
 ): Promise<{ rows: VariantDayRow[]; excluded: ExcludedUnits }> {
   const result = await db.execute<SumsRow>(sql`
     select variant_key, multi, first_day as day, ${exclusionClass(bounds)} as excl, count(*)::float8 as units
       ${metricSums(metrics)}
-    from results_units where experiment_key = ${experimentKey}
+    from results_units where experiment_key = ${experimentKey} and environment = ${environment}
     group by variant_key, multi, first_day, excl order by first_day, variant_key`);
   const excluded: ExcludedUnits = { beforeStart: 0, afterStop: 0 };
   const rows: VariantDayRow[] = [];
@@ -245,7 +247,8 @@ export async function readVariantDays(
 }
 
 /**
- * Reads per (variant, segment) sums for a breakdown by one attribute of the first exposure.
+ * Reads per (variant, segment) sums for a breakdown by one attribute of the first exposure, in
+ * one environment.
  * The {@link MAX_SEGMENTS} most common values are kept, the rest folded into "(other)"; units
  * without the attribute form "(none)". Every exposed unit of a segment stays in its denominator.
  * `base` is `not materialized` so that on Citus the shards aggregate it (it is used twice).
@@ -253,6 +256,7 @@ export async function readVariantDays(
 export async function readSegments(
   db: Db,
   experimentKey: string,
+  environment: string,
   metrics: MetricSpec[],
   dimension: string,
   bounds: TimeBounds,
@@ -260,7 +264,8 @@ export async function readSegments(
   const result = await db.execute<SumsRow>(sql`
     with base as not materialized (
       select *, coalesce(attributes ->> ${dimension}, '(none)') as value
-      from results_units where experiment_key = ${experimentKey} and not multi and ${insideBounds(bounds)}
+      from results_units where experiment_key = ${experimentKey} and environment = ${environment}
+        and not multi and ${insideBounds(bounds)}
     ), top as (
       select value from base group by value order by count(*) desc, value limit ${MAX_SEGMENTS}
     )

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { environmentName } from "../keys/keys.schemas.js";
 
 /** Query of GET /api/v1/experiments/:key/results. */
 export const resultsQuery = z.object({
@@ -9,6 +10,10 @@ export const resultsQuery = z.object({
     .optional(),
   /** `full` rebuilds the pre-aggregated unit rows from the raw tables first. */
   refresh: z.enum(["incremental", "full"]).default("incremental"),
+  /** The environment whose traffic is reported (checked against the known environments). */
+  environment: environmentName
+    .default("production")
+    .describe("environment whose exposures and events are counted (default production)"),
   /** Relative effect the power figure refers to, e.g. 0.05 for 5 %. */
   mde: z.coerce.number().finite().gt(0).lt(10).default(0.05),
 });

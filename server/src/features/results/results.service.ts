@@ -1,4 +1,6 @@
 import type { Db } from "../../db.js";
+import { fieldError } from "../../errors.js";
+import { knownEnvironments } from "../keys/keys.service.js";
 import {
   boundsOf,
   CLOCK_SKEW_MS,
@@ -57,33 +59,55 @@ export async function computeResults(
   deps: ResultsDeps,
   key: string,
   query: ResultsQuery,
-): Promise<ResultsReport & { freshness: Freshness; excluded: Excluded }> {
+): Promise<ResultsReport & ReportEnvelope> {
   const def = await loadResultsDefinition(deps.db, key);
+  const environments = await knownEnvironments(deps.db);
+  if (!environments.includes(query.environment)) {
+    throw fieldError(
+      "query.environment",
+      `unknown environment "${query.environment}"; known: ${environments.join(", ")}`,
+    );
+  }
   const job = query.refresh === "full" ? deps.refresher.requestFull(key) : deps.refresher.job(key);
   const lastRefresh = deps.refresher.status(key);
-  const looks = deps.refresher.looks(key);
+  const looks = deps.refresher.looks(key, query.environment);
   return reportResults(deps.db, def, query, {
+    environments,
     ...(job ? { job } : {}),
     ...(lastRefresh ? { lastRefresh } : {}),
     ...(looks ? { looks } : {}),
   });
 }
 
-/** Reads the sums of the stored rows and builds the report (no refresh). */
+/** What the service adds around the built report. */
+export interface ReportEnvelope {
+  /** The environment whose traffic the report counts. */
+  environment: string;
+  /** The environments the report may be asked for. */
+  environments: string[];
+  freshness: Freshness;
+  excluded: Excluded;
+}
+
+/**
+ * Reads the sums of the stored rows of one environment (default production) and builds the
+ * report (no refresh).
+ */
 export async function reportResults(
   db: Db,
   def: ResultsDefinition,
-  query: Pick<ResultsQuery, "dimension" | "mde">,
-  extra: Pick<Freshness, "job" | "lastRefresh"> & { looks?: Looks } = {},
-): Promise<ResultsReport & { freshness: Freshness; excluded: Excluded }> {
+  query: Pick<ResultsQuery, "dimension" | "mde"> & { environment?: string | undefined },
+  extra: Pick<Freshness, "job" | "lastRefresh"> & { looks?: Looks; environments?: string[] } = {},
+): Promise<ResultsReport & ReportEnvelope> {
   const { experiment, metrics } = def;
+  const environment = query.environment ?? "production";
   const bounds = boundsOf(experiment);
   const state = await readRefreshState(db, experiment.key);
-  const { rows, excluded } = await readVariantDays(db, experiment.key, metrics, bounds);
+  const { rows, excluded } = await readVariantDays(db, experiment.key, environment, metrics, bounds);
   const segments = query.dimension
     ? {
         dimension: query.dimension,
-        rows: await readSegments(db, experiment.key, metrics, query.dimension, bounds),
+        rows: await readSegments(db, experiment.key, environment, metrics, query.dimension, bounds),
       }
     : undefined;
   const now = new Date();
@@ -101,7 +125,7 @@ export async function reportResults(
     ...(segments ? { segments } : {}),
     watermark,
     mde: query.mde,
-    ...(extra.looks ? { looks: extra.looks } : {}),
+    ...(extra.looks && extra.looks.environment === environment ? { looks: extra.looks } : {}),
   });
   const fingerprint = fingerprintOf({
     variants: experiment.variants.map((v) => v.key),
@@ -120,8 +144,12 @@ export async function reportResults(
       `${excluded.afterStop} units were first exposed more than ${skew} minutes after the stop and are not counted.`,
     );
   }
+  const { experiment: experimentKey, ...rest } = report;
   return {
-    ...report,
+    experiment: experimentKey,
+    environment,
+    environments: extra.environments ?? [...new Set(["production", environment])].sort(),
+    ...rest,
     freshness: {
       state: state ? "ready" : "pending",
       refreshedAt: state?.refreshedAt.toISOString() ?? null,

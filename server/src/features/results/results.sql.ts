@@ -65,11 +65,14 @@ export function metricArrays(metrics: MetricSpec[]): SQL {
   return sql`${arr(n)} as n, ${arr(s)} as s, ${arr(k)} as k`;
 }
 
-/** Join condition of attributed events: name of a metric, at/after first exposure, before the longest window. */
+/**
+ * Join condition of attributed events: same unit and environment, name of a metric, at/after
+ * first exposure, before the longest window.
+ */
 function eventJoin(metrics: MetricSpec[]): SQL {
   const maxWindow = Math.max(...metrics.map((m) => m.windowHours));
   const names = [...new Set(metrics.map((m) => m.eventName))];
-  return sql`e.unit_id = u.unit_id and e.name in (${list(names)})
+  return sql`e.unit_id = u.unit_id and e.environment = u.environment and e.name in (${list(names)})
     and e.ts >= u.first_ts and e.ts < u.first_ts + ${hours(maxWindow)}`;
 }
 
@@ -85,11 +88,12 @@ export interface RebuildInput {
 }
 
 /**
- * (Re)builds `results_units` rows from the raw tables: per unit, its first exposure among known
+ * (Re)builds `results_units` rows from the raw tables: per unit and environment (each
+ * environment's exposures and events are aggregated apart), its first exposure among known
  * variants inside the time bounds, then the unit's attributed events of every metric in one
  * pass. A unit with no exposure inside the bounds keeps a row built from all its exposures, so
  * its `first_ts` lies outside the bounds: readers leave it out and count it (before start /
- * after stop). `unitFilter` restricts the rebuild to some units (incremental refresh); absent,
+ * after stop). `unitFilter` restricts the rebuild to some units, in every environment (incremental refresh); absent,
  * every unit is rebuilt. Rows received after `watermark` are left for the next refresh.
  */
 export function rebuildUnitsSql(input: RebuildInput, watermark: Date, unitFilter: SQL | null): SQL {
@@ -102,11 +106,11 @@ export function rebuildUnitsSql(input: RebuildInput, watermark: Date, unitFilter
       : sql``;
   const inb = sql`(x.ts >= ${ts(bounds.lo, "-infinity")} and x.ts <= ${ts(bounds.hi, "infinity")})`;
   return sql`
-    insert into results_units (experiment_key, unit_id, variant_key, multi, first_ts, first_day, attributes, n, s, k)
-    select ${experimentKey}, u.unit_id, u.variant_key, u.multi, u.first_ts,
+    insert into results_units (experiment_key, unit_id, environment, variant_key, multi, first_ts, first_day, attributes, n, s, k)
+    select ${experimentKey}, u.unit_id, u.environment, u.variant_key, u.multi, u.first_ts,
       floor(extract(epoch from u.first_ts) / 86400)::int, u.attributes, ${metricArrays(metrics)}
     from (
-      select x.unit_id,
+      select x.unit_id, x.environment,
         coalesce(min(x.ts) filter (where ${inb}), min(x.ts)) as first_ts,
         coalesce(min(x.variant_key) filter (where ${inb}), min(x.variant_key)) as variant_key,
         case when bool_or(${inb})
@@ -116,15 +120,15 @@ export function rebuildUnitsSql(input: RebuildInput, watermark: Date, unitFilter
       from exposures x
       where x.experiment_key = ${experimentKey} and x.variant_key in (${list(variants)})
         and x.received_at <= ${w}::timestamptz ${filter}
-      group by x.unit_id
+      group by x.unit_id, x.environment
     ) u
     ${events}
-    group by u.unit_id, u.variant_key, u.multi, u.first_ts, u.attributes`;
+    group by u.unit_id, u.environment, u.variant_key, u.multi, u.first_ts, u.attributes`;
 }
 
 /**
- * Adds events received in (from, to] to the rows of already-known units: the fresh events
- * (BRIN on `received_at`) joined to their units by primary key, aggregated per unit in a
+ * Adds events received in (from, to] to the rows of already-known units of the same
+ * environment: the fresh events (BRIN on `received_at`) joined to their units by primary key, aggregated per unit in a
  * subquery in `FROM` (one task per shard on Citus).
  */
 export function addEventsSql(experimentKey: string, metrics: MetricSpec[], from: Date, to: Date): SQL {
@@ -137,14 +141,15 @@ export function addEventsSql(experimentKey: string, metrics: MetricSpec[], from:
   return sql`
     update results_units r set n = ${add("n")}, s = ${add("s")}, k = ${add("k")}
     from (
-      select u.unit_id, ${metricArrays(metrics)}
+      select u.unit_id, u.environment, ${metricArrays(metrics)}
       from events e join results_units u on u.experiment_key = ${experimentKey} and u.unit_id = e.unit_id
+        and u.environment = e.environment
       where e.received_at > ${from.toISOString()}::timestamptz and e.received_at <= ${to.toISOString()}::timestamptz
         and e.name in (${list(names)})
         and e.ts >= u.first_ts and e.ts < u.first_ts + ${hours(maxWindow)}
-      group by u.unit_id
+      group by u.unit_id, u.environment
     ) d
-    where r.experiment_key = ${experimentKey} and r.unit_id = d.unit_id`;
+    where r.experiment_key = ${experimentKey} and r.unit_id = d.unit_id and r.environment = d.environment`;
 }
 
 /** Per-metric capped value expressions and the six sums read for each. */

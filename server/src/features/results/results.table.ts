@@ -11,7 +11,7 @@ import {
 } from "drizzle-orm/pg-core";
 
 /**
- * Pre-aggregation for results: one row per (experiment, unit) with the unit's first exposure
+ * Pre-aggregation for results: one row per (experiment, unit, environment) with the unit's first exposure
  * and, per metric of the experiment (in the order fixed by `results_state.fingerprint`), the raw
  * attributed event count `n`, sum of values `s` and count of non-null values `k` inside the
  * metric's window. Caps are applied when reading, so rows stay additive: new events add to them.
@@ -22,6 +22,8 @@ export const resultsUnits = pgTable(
   {
     experimentKey: text("experiment_key").notNull(),
     unitId: text("unit_id").notNull(),
+    /** Environment of the unit's exposures and events (each environment is aggregated apart). */
+    environment: text("environment").notNull().default("production"),
     /** Variant of the first exposure among the experiment's known variants. */
     variantKey: text("variant_key").notNull(),
     /** The unit was exposed to more than one known variant: excluded from metrics. */
@@ -35,7 +37,7 @@ export const resultsUnits = pgTable(
     s: doublePrecision("s").array().notNull(),
     k: doublePrecision("k").array().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.experimentKey, t.unitId] })],
+  (t) => [primaryKey({ columns: [t.experimentKey, t.unitId, t.environment] })],
 );
 
 /** Refresh bookkeeping per experiment: which metric definitions the rows hold, and up to when. */

@@ -9,6 +9,7 @@ import {
   responded,
 } from "../../http/route.js";
 import { actorOf } from "../keys/keys.auth.js";
+import { DEFAULT_ENVIRONMENT } from "../keys/keys.service.js";
 import { sdkConfigResponse } from "./sdk-config.schemas.js";
 import { ifNoneMatchHits, type SdkConfigCache } from "./sdk-config.service.js";
 
@@ -60,7 +61,8 @@ export function sdkConfigRoutes(deps: { cache: SdkConfigCache }): RouteDefinitio
     _input: unknown,
     { req, res }: { req: Request; res: Response },
   ): Promise<typeof responded> => {
-    const config = await deps.cache.get();
+    // An SDK key gets its environment's experiments; an admin token (header form only) production's.
+    const config = await deps.cache.get(actorOf(res).environment ?? DEFAULT_ENVIRONMENT);
     res.setHeader("ETag", config.etag);
     res.setHeader("Cache-Control", "no-cache");
     if (ifNoneMatchHits(req.headers["if-none-match"], config.etag)) {
@@ -87,9 +89,9 @@ export function sdkConfigRoutes(deps: { cache: SdkConfigCache }): RouteDefinitio
       ...common,
       path: "/api/v1/sdk/config",
       operationId: "getSdkConfig",
-      summary: "Running experiments for the SDK",
+      summary: "Running experiments for the SDK key's environment",
       description:
-        "Answers with a strong ETag and `Cache-Control: no-cache`; `If-None-Match` with the current ETag gets 304. CORS allows any origin. An admin token is accepted too.",
+        "The running experiments enabled in the environment of the SDK key (an admin token gets production's). Answers with a strong ETag (it differs per environment) and `Cache-Control: no-cache`; `If-None-Match` with the current ETag gets 304. CORS allows any origin.",
       errors: [401],
       handler,
     }),
@@ -97,7 +99,7 @@ export function sdkConfigRoutes(deps: { cache: SdkConfigCache }): RouteDefinitio
       ...common,
       path: "/api/v1/sdk/config/:clientKey",
       operationId: "getSdkConfigByKey",
-      summary: "Running experiments for the SDK, key in the path (cacheable, no preflight)",
+      summary: "Running experiments for the SDK key's environment, key in the path (cacheable)",
       description:
         "Same body, ETag and 304 as `GET /api/v1/sdk/config`, with the public SDK key in the path instead of the Authorization header: browsers send a simple request (no CORS preflight) and a CDN can cache the URL. Admin tokens are refused (403).",
       request: { params: clientKeyParams },

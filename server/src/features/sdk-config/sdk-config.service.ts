@@ -39,21 +39,27 @@ export interface SdkConfigCacheOptions {
   now?: () => number;
 }
 
+/** The cached config of one environment. */
+interface EnvironmentEntry {
+  current: RenderedConfig | null;
+  builtAt: number;
+  builtGeneration: number;
+  building: { generation: number; promise: Promise<RenderedConfig> } | null;
+}
+
 /**
- * In-process cache of the SDK config. `invalidate()` after experiment changes; the ETag
- * is the sha-256 of the experiments' JSON, and the body is kept byte-identical (same
- * `generatedAt`) while the content does not change, so the ETag is strong.
+ * In-process cache of the SDK config, one per environment: an SDK key receives the running
+ * experiments enabled in its environment. `invalidate()` after experiment changes; the ETag
+ * is the sha-256 of the environment and its experiments' JSON, and the body is kept
+ * byte-identical (same `generatedAt`) while the content does not change, so the ETag is strong.
  */
 export class SdkConfigCache {
   readonly #db: Db;
   readonly #ttlMs: number;
   readonly #now: () => number;
-  #current: RenderedConfig | null = null;
-  #builtAt = 0;
+  readonly #entries = new Map<string, EnvironmentEntry>();
   /** Bumped by invalidate(); a build only counts for the generation it started in. */
   #generation = 0;
-  #builtGeneration = -1;
-  #building: { generation: number; promise: Promise<RenderedConfig> } | null = null;
 
   constructor(options: SdkConfigCacheOptions) {
     this.#db = options.db;
@@ -61,41 +67,49 @@ export class SdkConfigCache {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Marks the cached config stale (the next `get()` rebuilds, even if a build is in flight). */
+  /** Marks every cached config stale (the next `get()` rebuilds, even if a build is in flight). */
   invalidate(): void {
     this.#generation++;
   }
 
-  /** The current config, rebuilt when invalidated or older than the TTL. */
-  async get(): Promise<RenderedConfig> {
-    const generation = this.#generation;
-    if (this.#current && this.#builtGeneration === generation && this.#now() - this.#builtAt < this.#ttlMs) {
-      return this.#current;
+  /** The current config of `environment`, rebuilt when invalidated or older than the TTL. */
+  async get(environment: string): Promise<RenderedConfig> {
+    let entry = this.#entries.get(environment);
+    if (!entry) {
+      // Environments are the few known to the project (key environments), so this stays small.
+      if (this.#entries.size >= 1000) this.#entries.clear();
+      entry = { current: null, builtAt: 0, builtGeneration: -1, building: null };
+      this.#entries.set(environment, entry);
     }
-    if (this.#building?.generation === generation) return this.#building.promise;
-    const previous = this.#building?.promise.catch(() => undefined) ?? Promise.resolve();
-    const promise = previous.then(() => this.#build(generation));
-    const entry = { generation, promise };
-    this.#building = entry;
+    const e = entry;
+    const generation = this.#generation;
+    if (e.current && e.builtGeneration === generation && this.#now() - e.builtAt < this.#ttlMs) {
+      return e.current;
+    }
+    if (e.building?.generation === generation) return e.building.promise;
+    const previous = e.building?.promise.catch(() => undefined) ?? Promise.resolve();
+    const promise = previous.then(() => this.#build(e, environment, generation));
+    const building = { generation, promise };
+    e.building = building;
     const clear = () => {
-      if (this.#building === entry) this.#building = null;
+      if (e.building === building) e.building = null;
     };
     promise.then(clear, clear);
     return promise;
   }
 
-  async #build(generation: number): Promise<RenderedConfig> {
+  async #build(e: EnvironmentEntry, environment: string, generation: number): Promise<RenderedConfig> {
     const startedAt = this.#now();
-    const experiments = (await listRunningExperiments(this.#db)).map(toExperimentConfig);
-    const contentJson = JSON.stringify(experiments);
+    const experiments = (await listRunningExperiments(this.#db, environment)).map(toExperimentConfig);
+    const contentJson = JSON.stringify([environment, experiments]);
     const version = createHash("sha256").update(contentJson).digest("base64url").slice(0, 32);
-    if (this.#current?.version !== version) {
+    if (e.current?.version !== version) {
       const payload: SdkConfig = { version, generatedAt: new Date(startedAt).toISOString(), experiments };
-      this.#current = { body: JSON.stringify(payload), etag: `"${version}"`, version };
+      e.current = { body: JSON.stringify(payload), etag: `"${version}"`, version };
     }
-    this.#builtAt = startedAt;
-    this.#builtGeneration = generation;
-    return this.#current;
+    e.builtAt = startedAt;
+    e.builtGeneration = generation;
+    return e.current;
   }
 }
 
