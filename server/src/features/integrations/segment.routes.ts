@@ -3,6 +3,7 @@ import { Counter, type Registry } from "prom-client";
 import { defineRoute, mountRoutes, type RouteDefinition } from "../../http/route.js";
 import { jsonBodyParser, sdkKeysOnly } from "../events/events.routes.js";
 import type { IngestDeps } from "../events/events.service.js";
+import { actorOf } from "../keys/keys.auth.js";
 import {
   segmentBatchRequestDoc,
   segmentIngestResponseSchema,
@@ -82,7 +83,7 @@ export function segmentRoutes(deps: SegmentDeps): RouteDefinition[] {
       success: { status: 200, description: "stored (after commit)", schema: segmentIngestResponseSchema },
       errors: [400, 401, 403, 413, 503],
       // Called the way events.routes.ts calls ingestEvents (the key's context travels the same way).
-      handler: (_input, { req }) => ingestSegment(deps, req.body, endpoint),
+      handler: (_input, { req, res }) => ingestSegment(deps, req.body, endpoint, { actor: actorOf(res) }),
     });
   return [
     route("call", {

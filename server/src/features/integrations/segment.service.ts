@@ -2,7 +2,7 @@ import type { TrackEvent } from "@splitlab/sdk/types";
 import type { Counter } from "prom-client";
 import { AppError, fieldError } from "../../errors.js";
 import { MAX_EVENTS_PER_REQUEST } from "../events/events.schemas.js";
-import { type IngestDeps, ingestEvents } from "../events/events.service.js";
+import { type IngestContext, type IngestDeps, ingestEvents } from "../events/events.service.js";
 import {
   IGNORED_CALL_TYPES,
   type IgnoredCallType,
@@ -42,13 +42,14 @@ const join = (prefix: string, field: string) => (field ? (prefix ? `${prefix}.${
  *
  * @example
  * await ingestSegment(deps, { batch: [{ type: "track", event: "Signed Up", userId: "u1", messageId: "m1" },
- *   { type: "identify", userId: "u1" }] }, "call");
+ *   { type: "identify", userId: "u1" }] }, "call", { actor: actorOf(res) });
  * // -> { accepted: 1, duplicates: 0, rejected: [], ignored: { identify: 1, page: 0, ... } }
  */
 export async function ingestSegment(
   deps: SegmentDeps,
   body: unknown,
   endpoint: SegmentEndpoint,
+  context: IngestContext,
 ): Promise<SegmentIngestResponse> {
   // Segment's Webhooks (Actions) destination posts a batch as a bare JSON array.
   const isArray = Array.isArray(body) && endpoint !== "track";
@@ -115,7 +116,7 @@ export async function ingestSegment(
   let accepted = 0;
   let duplicates = 0;
   if (events.length > 0) {
-    const written = await ingestEvents(deps.ingest, { events });
+    const written = await ingestEvents(deps.ingest, { events }, context);
     accepted = written.accepted;
     duplicates = written.duplicates;
     for (const r of written.rejected) {
