@@ -310,6 +310,22 @@ describe("POST /api/v1/integrations/segment", () => {
   });
 });
 
+describe("Segment events and environments", () => {
+  it("a staging key's Segment events are stored under staging, a production key's under production", async () => {
+    const staging = await t.request("POST", "/api/v1/keys", {
+      body: { kind: "sdk", name: "segment staging", environment: "staging" },
+    });
+    expect(staging.status).toBe(201);
+    await send(PATH, trackCall({ userId: "prod-user" }));
+    await send(PATH, trackCall({ userId: "staging-user" }), basic(staging.body.token));
+    const stored = await t.db.execute(sql`select unit_id, environment from events order by unit_id`);
+    expect(stored.rows).toEqual([
+      { unit_id: "prod-user", environment: "production" },
+      { unit_id: "staging-user", environment: "staging" },
+    ]);
+  });
+});
+
 describe("Segment events in an experiment's results", () => {
   it("a track call sent through Segment counts for a unit exposed through /api/v1/events, once", async () => {
     for (const body of [
