@@ -5,8 +5,16 @@
  * the server stays the judge; its 400 `details.issues[].path` are mapped back to fields with
  * {@link issuesToFieldErrors}.
  */
-import type { Json } from "../../api/types.js";
+import { ApiError } from "../../api/client.js";
+import type { Experiment, Json } from "../../api/types.js";
 import type { PlannedExperiment } from "../planner/plan-url.js";
+import {
+  type Builder,
+  builderToCondition,
+  conditionToBuilder,
+  parseConditionText,
+  validateBuilder,
+} from "./condition-model.js";
 
 /** One variant row (weights as text so a half-typed number is kept). */
 export interface VariantDraft {
@@ -23,7 +31,18 @@ export interface EditorDraft {
   hypothesis: string;
   variants: VariantDraft[];
   coverage: string;
+  /** Which attribute of the user is the unit that gets assigned (`id`, `userId`, `deviceId`...). */
+  unitAttribute: string;
+  /** Layer key ("" = no layer) and the slice `[layerFrom, layerTo)` of its buckets. */
+  layerKey: string;
+  layerFrom: string;
+  layerTo: string;
+  /** How the targeting condition is edited: the row builder, or raw JSON (`condition`). */
+  conditionMode: "builder" | "json";
+  builder: Builder;
   condition: string;
+  /** Forced overrides: this unit id always gets this variant (never logged as an exposure). */
+  forced: { unitId: string; variant: string }[];
   primaryMetrics: string[];
   guardrailMetrics: string[];
   alpha: string;
@@ -62,7 +81,14 @@ export function initialDraft(planned: PlannedExperiment | null): EditorDraft {
       payload: "",
     })),
     coverage: String(planned?.plan.coverage ?? 1),
+    unitAttribute: "id",
+    layerKey: "",
+    layerFrom: "0",
+    layerTo: "1",
+    conditionMode: "builder",
+    builder: { join: "and", items: [] },
     condition: "",
+    forced: [],
     primaryMetrics: [],
     guardrailMetrics: [],
     alpha: String(planned?.plan.alpha ?? 0.05),
@@ -83,6 +109,12 @@ function parseJson(text: string): { ok: true; value: Json } | { ok: false; messa
 export function draftToRequest(
   draft: EditorDraft,
 ): { ok: true; body: Record<string, unknown> } | { ok: false; errors: FieldErrors } {
+  const { errors, body } = buildRequest(draft);
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, body };
+}
+
+/** The request body of a draft (as far as it parses) and every field error. */
+function buildRequest(draft: EditorDraft): { errors: FieldErrors; body: Record<string, unknown> } {
   const errors: FieldErrors = {};
   if (!SLUG.test(draft.key)) errors.key = SLUG_MESSAGE;
   if (draft.name.trim() === "") errors.name = "give the experiment a name";
@@ -123,25 +155,55 @@ export function draftToRequest(
     errors["analysis.alpha"] = "greater than 0 and at most 0.5 (0.05 is usual)";
   }
   let condition: Json | null = null;
-  if (draft.condition.trim() !== "") {
-    const parsed = parseJson(draft.condition);
-    if (!parsed.ok) errors.condition = parsed.message;
-    else if (typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value)) {
-      errors.condition = 'a condition is a JSON object, e.g. {"country": {"$in": ["US", "CA"]}}';
-    } else condition = parsed.value;
+  if (draft.conditionMode === "builder") {
+    const builderErrors = validateBuilder(draft.builder);
+    for (const [id, message] of Object.entries(builderErrors)) {
+      errors[id === "condition" ? "condition" : `condition.${id}`] = message;
+    }
+    condition = builderToCondition(draft.builder);
+  } else {
+    const parsed = parseConditionText(draft.condition);
+    if (parsed.ok) condition = parsed.condition;
+    else errors.condition = parsed.message;
   }
+  if (draft.unitAttribute.trim() === "" || draft.unitAttribute.length > 100) {
+    errors.unitAttribute =
+      "name the attribute that identifies a unit (1-100 characters), e.g. id or deviceId";
+  }
+  let layer: { key: string; range: [number, number] } | null = null;
+  if (draft.layerKey !== "") {
+    const lo = Number(draft.layerFrom);
+    const hi = Number(draft.layerTo);
+    if (draft.layerFrom.trim() === "" || !(lo >= 0 && lo <= 1))
+      errors["layer.range.0"] = "a share from 0 to 1";
+    if (draft.layerTo.trim() === "" || !(hi >= 0 && hi <= 1)) errors["layer.range.1"] = "a share from 0 to 1";
+    else if (!errors["layer.range.0"] && lo >= hi)
+      errors["layer.range"] = "the slice must end after it starts";
+    layer = { key: draft.layerKey, range: [lo, hi] };
+  }
+  const forced: Record<string, string> = {};
+  const variantKeys = new Set(draft.variants.map((v) => v.key));
+  draft.forced.forEach((f, i) => {
+    const unitId = f.unitId.trim();
+    if (unitId === "" || unitId.length > 256) errors[`forced.${i}.unitId`] = "a unit id (1-256 characters)";
+    else if (unitId in forced) errors[`forced.${i}.unitId`] = `"${unitId}" is forced twice`;
+    if (!variantKeys.has(f.variant)) errors[`forced.${i}.variant`] = "choose one of the variants";
+    forced[unitId] = f.variant;
+  });
   const both = draft.primaryMetrics.filter((m) => draft.guardrailMetrics.includes(m));
   if (both.length > 0) errors.guardrailMetrics = `already a primary metric: ${both.join(", ")}`;
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
-    ok: true,
+    errors,
     body: {
       key: draft.key,
       name: draft.name.trim(),
       hypothesis: draft.hypothesis,
       variants,
       coverage,
+      unitAttribute: draft.unitAttribute.trim(),
+      layer,
       condition,
+      forced,
       primaryMetrics: draft.primaryMetrics,
       guardrailMetrics: draft.guardrailMetrics,
       analysis: { alpha, sequential: draft.sequential, correction: draft.correction },
@@ -168,7 +230,17 @@ export function issuesToFieldErrors(details: unknown, knownFields: readonly stri
 
 /** Every field path the editor can show an error at, for a draft with `n` variants. */
 export function editorFields(n: number): string[] {
-  const fields = ["key", "name", "hypothesis", "variants", "coverage", "condition"];
+  const fields = [
+    "key",
+    "name",
+    "hypothesis",
+    "variants",
+    "coverage",
+    "condition",
+    "unitAttribute",
+    "forced",
+  ];
+  fields.push("layer", "layer.key", "layer.range", "layer.range.0", "layer.range.1");
   fields.push("primaryMetrics", "guardrailMetrics", "analysis", "analysis.alpha");
   for (let i = 0; i < n; i++)
     fields.push(
@@ -179,4 +251,139 @@ export function editorFields(n: number): string[] {
       `variants.${i}.payload`,
     );
   return fields;
+}
+
+/** A stored experiment as a draft of the form (the condition in the builder when it fits). */
+export function experimentToDraft(e: Experiment): EditorDraft {
+  const builder = conditionToBuilder(e.condition);
+  return {
+    key: e.key,
+    name: e.name,
+    hypothesis: e.hypothesis,
+    variants: e.variants.map((v) => ({
+      key: v.key,
+      name: v.name,
+      weight: String(v.weight),
+      payload: v.payload === undefined ? "" : JSON.stringify(v.payload),
+    })),
+    coverage: String(e.coverage),
+    unitAttribute: e.unitAttribute,
+    layerKey: e.layer?.key ?? "",
+    layerFrom: String(e.layer?.range[0] ?? 0),
+    layerTo: String(e.layer?.range[1] ?? 1),
+    conditionMode: builder ? "builder" : "json",
+    builder: builder ?? { join: "and", items: [] },
+    condition: e.condition ? JSON.stringify(e.condition, null, 2) : "",
+    forced: Object.entries(e.forced).map(([unitId, variant]) => ({ unitId, variant })),
+    primaryMetrics: [...e.primaryMetrics],
+    guardrailMetrics: [...e.guardrailMetrics],
+    alpha: String(e.analysis.alpha),
+    sequential: e.analysis.sequential,
+    correction: e.analysis.correction,
+  };
+}
+
+/** Form sections that a status can lock. */
+export type LockableField =
+  | "variants"
+  | "unitAttribute"
+  | "layer"
+  | "coverage"
+  | "condition"
+  | "forced"
+  | "metrics"
+  | "analysis";
+
+const MOVES_UNITS =
+  "Locked while it runs: changing it would move units between variants and bias the results. Stop it and start a new experiment instead.";
+const STOPPED =
+  "Locked: the experiment is stopped, so its results are final. Only the name and the hypothesis can change.";
+const ARCHIVED = "Locked: the experiment is archived and cannot change.";
+
+/**
+ * Why each field is read-only for an experiment in this status (the rules the server enforces
+ * in `updateExperiment`, experiments.service.ts): running freezes variants, weights, payloads,
+ * the unit attribute and the layer slice, and lets coverage only go up; stopped leaves name
+ * and hypothesis; archived nothing. Coverage of a running experiment is not locked but has
+ * a floor, checked by {@link draftToPatch}.
+ */
+export function lockedFields(status: Experiment["status"]): Partial<Record<LockableField, string>> {
+  if (status === "draft") return {};
+  if (status === "running") return { variants: MOVES_UNITS, unitAttribute: MOVES_UNITS, layer: MOVES_UNITS };
+  const reason = status === "stopped" ? STOPPED : ARCHIVED;
+  const all: LockableField[] = [
+    "variants",
+    "unitAttribute",
+    "layer",
+    "coverage",
+    "condition",
+    "forced",
+    "metrics",
+    "analysis",
+  ];
+  return Object.fromEntries(all.map((f) => [f, reason]));
+}
+
+/**
+ * The PATCH body for an edited experiment: every field of a draft; of a running one only what
+ * the server lets change (name, hypothesis, coverage up, condition, forced, metrics, analysis);
+ * of a stopped one name and hypothesis. Field errors as {@link draftToRequest}, plus the
+ * coverage floor of a running experiment.
+ */
+export function draftToPatch(
+  draft: EditorDraft,
+  current: Experiment,
+): { ok: true; body: Record<string, unknown> } | { ok: false; errors: FieldErrors } {
+  const full = buildRequest({ ...draft, key: current.key });
+  const locks = lockedFields(current.status);
+  const errors: FieldErrors = { ...full.errors };
+  // Errors of locked fields cannot be fixed by the user and are not sent: drop them.
+  for (const field of Object.keys(errors)) {
+    const section = field.split(".")[0]!;
+    const lock = section === "primaryMetrics" || section === "guardrailMetrics" ? "metrics" : section;
+    if (lock in locks) delete errors[field];
+  }
+  if (current.status === "running" && !errors.coverage && Number(draft.coverage) < current.coverage) {
+    errors.coverage = `coverage of a running experiment may only go up (it is ${current.coverage}; lowering it would drop units already in it)`;
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const { key: _key, ...body } = full.body;
+  const allowed: Record<Experiment["status"], string[] | null> = {
+    draft: null,
+    running: [
+      "name",
+      "hypothesis",
+      "coverage",
+      "condition",
+      "forced",
+      "primaryMetrics",
+      "guardrailMetrics",
+      "analysis",
+    ],
+    stopped: ["name", "hypothesis"],
+    archived: [],
+  };
+  const keep = allowed[current.status];
+  return {
+    ok: true,
+    body: keep ? Object.fromEntries(Object.entries(body).filter(([k]) => keep.includes(k))) : body,
+  };
+}
+
+/**
+ * A failed save as field errors: a 400's issues at their fields, a 409 at the field it names
+ * (`details.field`: a taken key, a frozen field of a running experiment, a taken layer slice).
+ */
+export function apiErrorToFieldErrors(error: Error, draft: EditorDraft): FieldErrors {
+  if (!(error instanceof ApiError)) return { form: error.message };
+  if (error.status === 400 && error.code === "validation_failed") {
+    const fields = issuesToFieldErrors(error.details, editorFields(draft.variants.length));
+    return Object.keys(fields).length > 0 ? fields : { form: error.message };
+  }
+  const field = (error.details as { field?: unknown } | undefined)?.field;
+  if (typeof field === "string") {
+    const known = editorFields(draft.variants.length);
+    return { [known.includes(field) ? field : "form"]: error.message };
+  }
+  return { form: error.message };
 }
