@@ -6,7 +6,7 @@ export function Field(props: {
   label: string;
   hint?: string | undefined;
   error?: string | undefined;
-  /** Why the field is read-only (shown under it and read with it). */
+  /** Why the field is read-only (shown under it and read with it); "" disables it without repeating a reason said around it. */
   locked?: string | undefined;
   children: (a: {
     id: string;
@@ -30,7 +30,7 @@ export function Field(props: {
         id,
         ...(described ? { "aria-describedby": described } : {}),
         ...(props.error ? { "aria-invalid": true } : {}),
-        ...(props.locked ? { disabled: true } : {}),
+        ...(props.locked !== undefined ? { disabled: true } : {}),
       })}
       {props.hint && (
         <span id={`${id}-hint`} className={styles.hint}>

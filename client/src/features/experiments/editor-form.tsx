@@ -44,6 +44,9 @@ export function EditorForm(props: EditorFormProps) {
   });
   const errorCount = Object.keys(errors).length;
   const section = { draft, errors, locks, update };
+  const frozen = locks.variants !== undefined;
+  // Each variant input is disabled (the reason is said once, at the section).
+  const lockNote = frozen ? "" : undefined;
 
   return (
     <>
@@ -116,6 +119,7 @@ export function EditorForm(props: EditorFormProps) {
             <fieldset key={i} className={styles.variant}>
               <legend className="visually-hidden">{`Variant ${i + 1}`}</legend>
               <Field
+                locked={lockNote}
                 label={`Variant ${i + 1} key`}
                 error={errors[`variants.${i}.key`] ?? errors[`variants.${i}`]}
               >
@@ -128,12 +132,16 @@ export function EditorForm(props: EditorFormProps) {
                   />
                 )}
               </Field>
-              <Field label={`Variant ${i + 1} name`} error={errors[`variants.${i}.name`]}>
+              <Field locked={lockNote} label={`Variant ${i + 1} name`} error={errors[`variants.${i}.name`]}>
                 {(a) => (
                   <input {...a} value={v.name} onChange={(e) => setVariant(i, { name: e.target.value })} />
                 )}
               </Field>
-              <Field label={`Variant ${i + 1} weight`} error={errors[`variants.${i}.weight`]}>
+              <Field
+                locked={lockNote}
+                label={`Variant ${i + 1} weight`}
+                error={errors[`variants.${i}.weight`]}
+              >
                 {(a) => (
                   <input
                     {...a}
@@ -144,6 +152,7 @@ export function EditorForm(props: EditorFormProps) {
                 )}
               </Field>
               <Field
+                locked={lockNote}
                 label={`Variant ${i + 1} payload (JSON, optional)`}
                 error={errors[`variants.${i}.payload`]}
               >
@@ -160,7 +169,7 @@ export function EditorForm(props: EditorFormProps) {
               <Button
                 variant="ghost"
                 aria-label={`Remove variant ${i + 1}`}
-                disabled={draft.variants.length <= 2}
+                disabled={frozen || draft.variants.length <= 2}
                 onClick={() => update({ variants: draft.variants.filter((_, j) => j !== i) })}
               >
                 Remove
@@ -174,7 +183,7 @@ export function EditorForm(props: EditorFormProps) {
           )}
           <div className={styles.row}>
             <Button
-              disabled={draft.variants.length >= 10}
+              disabled={frozen || draft.variants.length >= 10}
               onClick={() =>
                 update({
                   variants: [
@@ -187,6 +196,7 @@ export function EditorForm(props: EditorFormProps) {
               Add variant
             </Button>
             <Button
+              disabled={frozen}
               onClick={() => {
                 const w = equalWeights(draft.variants.length);
                 update({ variants: draft.variants.map((v, i) => ({ ...v, weight: w[i] ?? "" })) });

@@ -378,6 +378,13 @@ export function apiErrorToFieldErrors(error: Error, draft: EditorDraft): FieldEr
   if (!(error instanceof ApiError)) return { form: error.message };
   if (error.status === 400 && error.code === "validation_failed") {
     const fields = issuesToFieldErrors(error.details, editorFields(draft.variants.length));
+    if (fields.condition && draft.conditionMode === "builder") {
+      const atRows = conditionIssuesAtRows(error.details, draft.builder);
+      if (atRows) {
+        delete fields.condition;
+        Object.assign(fields, atRows);
+      }
+    }
     return Object.keys(fields).length > 0 ? fields : { form: error.message };
   }
   const field = (error.details as { field?: unknown } | undefined)?.field;
@@ -386,4 +393,31 @@ export function apiErrorToFieldErrors(error: Error, draft: EditorDraft): FieldEr
     return { [known.includes(field) ? field : "form"]: error.message };
   }
   return { form: error.message };
+}
+
+/**
+ * The server's condition issues (paths like `condition.$or.1.ua.$regex`) at the builder row of
+ * that attribute, when exactly one row tests it; null when any issue cannot be placed.
+ */
+function conditionIssuesAtRows(details: unknown, builder: Builder): FieldErrors | null {
+  const issues = (details as { issues?: { path?: unknown; message?: unknown }[] } | undefined)?.issues ?? [];
+  const rows: { id: string; attribute: string }[] = [];
+  builder.items.forEach((item, i) => {
+    if (item.kind === "rule") rows.push({ id: `items.${i}`, attribute: item.attribute.trim() });
+    else
+      item.rules.forEach((r, j) => rows.push({ id: `items.${i}.rules.${j}`, attribute: r.attribute.trim() }));
+  });
+  const out: FieldErrors = {};
+  for (const issue of issues) {
+    if (typeof issue.path !== "string" || !issue.path.startsWith("condition.")) continue;
+    const parts = issue.path.split(".").slice(1);
+    const at = parts.findIndex((p) => !/^(\$and|\$or|\$not|\d+)$/.test(p));
+    const attribute = parts[at];
+    const matching = rows.filter((r) => r.attribute === attribute);
+    if (at < 0 || matching.length !== 1) return null;
+    const field = `condition.${matching[0]!.id}.${at === parts.length - 1 ? "attribute" : "value"}`;
+    const message = typeof issue.message === "string" ? issue.message : "invalid";
+    out[field] = out[field] ? `${out[field]}; ${message}` : message;
+  }
+  return Object.keys(out).length > 0 ? out : null;
 }
