@@ -405,7 +405,9 @@ function conditionIssuesAtRows(details: unknown, builder: Builder): FieldErrors 
   builder.items.forEach((item, i) => {
     if (item.kind === "rule") rows.push({ id: `items.${i}`, attribute: item.attribute.trim() });
     else
-      item.rules.forEach((r, j) => rows.push({ id: `items.${i}.rules.${j}`, attribute: r.attribute.trim() }));
+      item.rules.forEach((r, j) => {
+        rows.push({ id: `items.${i}.rules.${j}`, attribute: r.attribute.trim() });
+      });
   });
   const out: FieldErrors = {};
   for (const issue of issues) {
