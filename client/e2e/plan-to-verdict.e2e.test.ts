@@ -36,12 +36,15 @@ async function newPage(): Promise<Page> {
 
 beforeAll(async () => {
   app = await startUiServer();
+  // The background results worker, as `npm start` runs it (the test app leaves it stopped).
+  app.instance.refresher.start();
   browser = await launchBrowser();
   context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
+  await app?.instance.refresher.stop();
   await app?.close();
 });
 
@@ -66,7 +69,7 @@ describe("plan to verdict in Chromium", { timeout: 150_000 }, () => {
     await signIn(page, app.url, TEST_ADMIN_TOKEN);
 
     // Plan: 10 % baseline, +50 % relative.
-    await page.getByRole("link", { name: "Planner" }).click();
+    await page.getByRole("link", { name: "Planner", exact: true }).click();
     await page.getByRole("heading", { name: "Plan a test" }).waitFor();
     await page.getByRole("textbox", { name: "Baseline rate" }).fill("10");
     await page.getByRole("textbox", { name: "Minimum detectable effect" }).fill("50");
@@ -80,7 +83,7 @@ describe("plan to verdict in Chromium", { timeout: 150_000 }, () => {
     await page.getByLabel("Name", { exact: true }).fill("Plan to verdict");
     await page.getByLabel("Hypothesis").fill("A one-step checkout makes far more visitors convert.");
     await page.getByLabel("Unit attribute").fill("userId");
-    await page.getByRole("button", { name: "Add rule" }).click();
+    await page.getByRole("button", { name: "Add rule", exact: true }).click();
     await page.getByLabel("Rule 1 Attribute").fill("country");
     await page.getByLabel("Rule 1 Operator").selectOption("$in");
     await page.getByLabel("Rule 1 Values, one per line").fill("US\nCA");
@@ -92,7 +95,7 @@ describe("plan to verdict in Chromium", { timeout: 150_000 }, () => {
     await page.getByLabel("Group 2 rule 2 Attribute").fill("plan");
     await page.getByLabel("Group 2 rule 2 Operator").selectOption("$ne");
     await page.getByLabel("Group 2 rule 2 Value").fill("internal");
-    await page.getByRole("button", { name: "Add rule" }).click(); // an unfinished row: refused here
+    await page.getByRole("button", { name: "Add rule", exact: true }).click(); // an unfinished row: refused here
     await page.getByRole("button", { name: "Create draft" }).click();
     await page.getByText("name the attribute (e.g. country)").waitFor();
     await page.getByRole("button", { name: "Remove rule 3" }).click();
@@ -157,14 +160,18 @@ describe("plan to verdict in Chromium", { timeout: 150_000 }, () => {
     const counts: Record<string, number> = {};
     for (let i = 0; i < UNITS + 50; i++) {
       const user = { userId: `pv-${i}`, country: i >= UNITS ? "DE" : i % 2 ? "US" : "CA", plan: "pro" };
-      const variant = client.getVariant("plan-to-verdict", user);
       if (i >= UNITS) {
-        expect(variant).toBeNull();
+        // Outside the targeting: the control experience, not in the experiment, no exposure.
+        expect(client.getAssignment("plan-to-verdict", user)).toMatchObject({
+          inExperiment: false,
+          reason: "targeting",
+        });
         continue;
       }
+      const variant = client.getVariant("plan-to-verdict", user);
       if (variant === null) throw new Error(`pv-${i} was not assigned`);
       counts[variant] = (counts[variant] ?? 0) + 1;
-      if (draw() < RATES[variant]!) client.track("checkout", {}, user);
+      if (draw() < RATES[variant]!) client.track("checkout", { unitAttribute: "userId" }, user);
     }
     await client.close();
     expect(errors).toEqual([]);

@@ -72,6 +72,14 @@ describe("the condition builder model", () => {
     expect(validateBuilder(builder!)).toEqual({});
   });
 
+  it("shows rows before the group whatever the key order (jsonb puts $or first)", () => {
+    const builder = conditionToBuilder({
+      $or: [{ a: { $eq: 1 } }, { b: { $eq: 2 } }],
+      country: { $eq: "US" },
+    })!;
+    expect(builder.items.map((i) => i.kind)).toEqual(["rule", "group"]);
+  });
+
   it("reads a literal as $eq (same meaning for the SDK)", () => {
     const builder = conditionToBuilder({ country: "US", age: 30 })!;
     expect(builder.items).toEqual([rule("country", "$eq", "US"), rule("age", "$eq", "30")]);

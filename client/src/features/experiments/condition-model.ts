@@ -241,7 +241,8 @@ function itemsOf(condition: Json, join: Join): (Rule | Group)[] | null {
       items.push(...rules);
     }
   }
-  return items;
+  // Key order means nothing in JSON (PostgreSQL's jsonb stores "$or" before longer keys): rows first.
+  return [...items.filter((i) => i.kind === "rule"), ...items.filter((i) => i.kind === "group")];
 }
 
 /** The rows of a nested group (no deeper nesting): `{ $or: [rows] }` or an AND of attributes. */
