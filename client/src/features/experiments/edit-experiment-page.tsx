@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { apiFetch } from "../../api/client.js";
 import type { Experiment } from "../../api/types.js";
@@ -39,7 +39,16 @@ function EditForm({ experiment }: { experiment: Experiment }) {
     },
     onError: (error) => setErrors(apiErrorToFieldErrors(error, draft)),
   });
+  // After a refused save, the client-side checks follow each edit (fixed fields lose their error).
+  const [checking, setChecking] = useState(false);
+  useEffect(() => {
+    if (checking) {
+      const result = draftToPatch(draft, experiment);
+      setErrors(result.ok ? {} : result.errors);
+    }
+  }, [draft, checking, experiment]);
   const submit = () => {
+    setChecking(true);
     const result = draftToPatch(draft, experiment);
     if (!result.ok) {
       setErrors(result.errors);

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { apiFetch } from "../../api/client.js";
 import type { Experiment } from "../../api/types.js";
@@ -35,7 +35,16 @@ export function NewExperimentPage() {
     },
     onError: (error) => setErrors(apiErrorToFieldErrors(error, draft)),
   });
+  // After a refused save, the client-side checks follow each edit (fixed fields lose their error).
+  const [checking, setChecking] = useState(false);
+  useEffect(() => {
+    if (checking) {
+      const result = draftToRequest(draft);
+      setErrors(result.ok ? {} : result.errors);
+    }
+  }, [draft, checking]);
   const submit = () => {
+    setChecking(true);
     const result = draftToRequest(draft);
     if (!result.ok) {
       setErrors(result.errors);
