@@ -132,6 +132,55 @@ describe("the condition builder and the edit page", () => {
     });
   }, 40_000);
 
+  it("puts the unit attribute, a free layer slice and forced overrides in the draft; a taken slice is refused at its field", async () => {
+    expect(
+      (await server.api("/api/v1/layers", { method: "POST", body: { key: "checkout", name: "Checkout" } }))
+        .status,
+    ).toBe(201);
+    const holder = await server.api("/api/v1/experiments", {
+      method: "POST",
+      body: {
+        key: "slice-holder",
+        name: "Slice holder",
+        variants: [{ key: "control" }, { key: "treatment" }],
+        layer: { key: "checkout", range: [0, 0.5] },
+      },
+    });
+    expect(holder.status).toBe(201);
+    startSession(ADMIN_TOKEN);
+    const { router } = renderApp("/experiments/new");
+    await screen.findByRole("heading", { name: "New experiment" }, { timeout: 15_000 });
+    await fill("Key", "layered");
+    await fill("Name", "Layered");
+    await fill("Unit attribute", "deviceId");
+    await screen.findByRole("option", { name: "Checkout (checkout)" }, { timeout: 10_000 });
+    await userEvent.selectOptions(screen.getByLabelText("Layer"), "checkout");
+    expect(screen.getByTestId("layer-taken").textContent).toBe("Taken: [0, 0.5) by slice-holder (draft).");
+    await userEvent.click(screen.getByRole("button", { name: "Add override" }));
+    await fill("Override 1 unit id", "qa-device-1");
+    await userEvent.selectOptions(screen.getByLabelText("Override 1 variant"), "treatment");
+    // The default slice [0, 1) overlaps: the server's 409 names layer.range.
+    await userEvent.click(screen.getByRole("button", { name: "Create draft" }));
+    await waitFor(
+      () => expect(errorOf("Slice to")).toMatch(/overlaps \[0, 0\.5\) of draft experiment "slice-holder"/),
+      {
+        timeout: 10_000,
+      },
+    );
+    expect(await server.experimentKeys()).not.toContain("layered");
+    await fill("Slice from", "0.5");
+    await userEvent.click(screen.getByRole("button", { name: "Create draft" }));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/experiments/layered"), {
+      timeout: 10_000,
+    });
+    const created = await server.api("/api/v1/experiments/layered");
+    expect(created.body).toMatchObject({
+      unitAttribute: "deviceId",
+      layer: { key: "checkout", range: [0.5, 1] },
+      forced: { "qa-device-1": "treatment" },
+    });
+  }, 30_000);
+
   it("creates a metric in a dialog (Escape closes it) and selects it", async () => {
     startSession(ADMIN_TOKEN);
     renderApp("/experiments/new");
