@@ -5,7 +5,6 @@
  * (locked fields), and read the verdict on the results page. The effect is planted large
  * (10 % -> 50 % conversion) so a few hundred units decide it in seconds.
  */
-import path from "node:path";
 import { createClient } from "@splitlab/sdk";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +13,6 @@ import {
   expectKeyboardReachesEveryControl,
   expectNoSeriousA11yViolations,
   launchBrowser,
-  SCREENSHOTS,
   screenshotBothThemes,
   signIn,
   startUiServer,
@@ -110,9 +108,7 @@ describe("plan to verdict in Chromium", { timeout: 150_000 }, () => {
     await dialog.getByLabel("Metric name").fill("Converted");
     await dialog.getByLabel("Event name").fill("checkout");
     await expectNoSeriousA11yViolations(page, "create-metric dialog");
-    await page.screenshot({
-      path: `${(await import("./harness.js")).SCREENSHOTS}editor-metric-dialog-light.png`,
-    });
+    await screenshotBothThemes(page, "editor-metric-dialog");
     await dialog.getByRole("button", { name: "Create metric" }).click();
     await expect
       .poll(() =>

@@ -66,6 +66,7 @@ function EditForm({ experiment }: { experiment: Experiment }) {
       locks={locks}
       existing
       submitLabel="Save changes"
+      canSave={experiment.status !== "archived"}
       pending={save.isPending}
       onSubmit={submit}
       cancelTo={href}

@@ -22,6 +22,8 @@ export interface EditorFormProps {
   existing: boolean;
   submitLabel: string;
   pending: boolean;
+  /** False when nothing can change (archived): the save button is disabled. */
+  canSave?: boolean;
   onSubmit: () => void;
   cancelTo: string;
   /** Shown above the first section (the planner's note). */
@@ -318,7 +320,7 @@ export function EditorForm(props: EditorFormProps) {
           </Field>
         </Section>
         <div className={styles.row}>
-          <Button type="submit" variant="primary" disabled={props.pending}>
+          <Button type="submit" variant="primary" disabled={props.pending || props.canSave === false}>
             {props.pending ? "Saving…" : props.submitLabel}
           </Button>
           <Link to={props.cancelTo}>Cancel</Link>
