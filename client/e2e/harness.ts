@@ -51,8 +51,15 @@ export async function expectNoSeriousA11yViolations(page: Page, what: string): P
   expect(serious, `${what}: serious/critical accessibility violations`).toEqual([]);
 }
 
-/** Saves light and dark screenshots of the current page as docs/screenshots/<name>-{light,dark}.png. */
-export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
+/**
+ * Saves light and dark screenshots of the current page as docs/screenshots/<name>-{light,dark}.png
+ * (the whole page, or with `fullPage: false` the viewport, e.g. under a modal dialog).
+ */
+export async function screenshotBothThemes(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // Top of the page, nothing focused or hovered: the sticky header stays where it belongs.
   await page.mouse.move(0, 0);
@@ -64,7 +71,10 @@ export async function screenshotBothThemes(page: Page, name: string): Promise<vo
     await page.emulateMedia({ colorScheme: scheme });
     // Let transitions and deferred renders settle.
     await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${scheme}.png`), fullPage: true });
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, `${name}-${scheme}.png`),
+      fullPage: options.fullPage ?? true,
+    });
   }
   await page.emulateMedia({ colorScheme: "light" });
 }

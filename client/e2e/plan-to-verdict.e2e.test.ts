@@ -108,7 +108,7 @@ describe("plan to verdict in Chromium", { timeout: 150_000 }, () => {
     await dialog.getByLabel("Metric name").fill("Converted");
     await dialog.getByLabel("Event name").fill("checkout");
     await expectNoSeriousA11yViolations(page, "create-metric dialog");
-    await screenshotBothThemes(page, "editor-metric-dialog");
+    await screenshotBothThemes(page, "editor-metric-dialog", { fullPage: false });
     await dialog.getByRole("button", { name: "Create metric" }).click();
     await expect
       .poll(() =>
