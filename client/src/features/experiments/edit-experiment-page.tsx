@@ -4,16 +4,10 @@ import { Link, useNavigate, useParams } from "react-router";
 import { apiFetch } from "../../api/client.js";
 import type { Experiment } from "../../api/types.js";
 import { useDocumentTitle } from "../../ui/use-document-title.js";
+import { draftToPatch, experimentToDraft, lockedFields } from "./edit-model.js";
 import styles from "./editor.module.css";
 import { EditorForm } from "./editor-form.js";
-import {
-  apiErrorToFieldErrors,
-  draftToPatch,
-  type EditorDraft,
-  experimentToDraft,
-  type FieldErrors,
-  lockedFields,
-} from "./editor-model.js";
+import { apiErrorToFieldErrors, type EditorDraft, type FieldErrors } from "./editor-model.js";
 import { experimentKeys } from "./experiments-api.js";
 
 const STATUS_NOTE: Record<Experiment["status"], string> = {

@@ -6,9 +6,10 @@ import type { MetricList } from "../../api/types.js";
 import { Button } from "../../ui/button.js";
 import { ConditionBuilder } from "./condition-builder.js";
 import { CreateMetricDialog } from "./create-metric-dialog.js";
+import type { LockableField } from "./edit-model.js";
 import styles from "./editor.module.css";
 import { Field } from "./editor-field.js";
-import { type EditorDraft, equalWeights, type FieldErrors, type LockableField } from "./editor-model.js";
+import { type EditorDraft, equalWeights, type FieldErrors } from "./editor-model.js";
 import { ForcedOverrides, Section, UnitAndLayer } from "./editor-sections.js";
 
 /** Props of {@link EditorForm}. */

@@ -3,9 +3,10 @@ import { useId } from "react";
 import { apiFetch } from "../../api/client.js";
 import type { LayerList } from "../../api/types.js";
 import { Button } from "../../ui/button.js";
+import type { LockableField } from "./edit-model.js";
 import styles from "./editor.module.css";
 import { Field } from "./editor-field.js";
-import type { EditorDraft, FieldErrors, LockableField } from "./editor-model.js";
+import type { EditorDraft, FieldErrors } from "./editor-model.js";
 
 /** What every section receives from the form. */
 export interface SectionProps {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Experiment } from "../../api/types.js";
-import { draftToPatch, experimentToDraft, lockedFields } from "./editor-model.js";
+import { draftToPatch, experimentToDraft, lockedFields } from "./edit-model.js";
 
 const experiment = (status: Experiment["status"]): Experiment => ({
   key: "checkout",
