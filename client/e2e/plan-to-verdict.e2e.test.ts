@@ -101,6 +101,18 @@ describe("plan to verdict in Chromium", { timeout: 150_000 }, () => {
       '{"country":{"$in":["US","CA"]},"$or":[{"employee":{"$exists":false}},{"plan":{"$ne":"internal"}}]}',
     );
 
+    // The metric dialog keeps focus inside (Tab wraps) and Escape closes it, focus back on its button.
+    const guardrailButton = page.getByRole("button", { name: "New guardrail metric…" });
+    await guardrailButton.click();
+    await page.getByRole("dialog", { name: "New guardrail metric" }).waitFor();
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => document.activeElement?.closest("dialog")?.open)).toBe(true);
+    }
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog", { name: "New guardrail metric" }).waitFor({ state: "hidden" });
+    expect(await guardrailButton.evaluate((el) => el === document.activeElement)).toBe(true);
+
     // The primary metric, created in the dialog.
     await page.getByRole("button", { name: "New primary metric…" }).click();
     const dialog = page.getByRole("dialog", { name: "New primary metric" });
