@@ -51,8 +51,15 @@ export async function expectNoSeriousA11yViolations(page: Page, what: string): P
   expect(serious, `${what}: serious/critical accessibility violations`).toEqual([]);
 }
 
-/** Saves light and dark screenshots of the current page as docs/screenshots/<name>-{light,dark}.png. */
-export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
+/**
+ * Saves light and dark screenshots of the current page as docs/screenshots/<name>-{light,dark}.png
+ * (the whole page, or with `fullPage: false` the viewport, e.g. under a modal dialog).
+ */
+export async function screenshotBothThemes(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // Top of the page, nothing focused or hovered: the sticky header stays where it belongs.
   await page.mouse.move(0, 0);
@@ -64,7 +71,10 @@ export async function screenshotBothThemes(page: Page, name: string): Promise<vo
     await page.emulateMedia({ colorScheme: scheme });
     // Let transitions and deferred renders settle.
     await page.waitForTimeout(150);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${scheme}.png`), fullPage: true });
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, `${name}-${scheme}.png`),
+      fullPage: options.fullPage ?? true,
+    });
   }
   await page.emulateMedia({ colorScheme: "light" });
 }
@@ -83,4 +93,72 @@ export function describeFocus(page: Page): Promise<string> {
     const kind = el instanceof HTMLInputElement ? `input:${el.type}` : el.tagName.toLowerCase();
     return `${kind} ${label.replace(/\s+/g, " ").trim()}`;
   });
+}
+
+/** Signs in at `baseUrl` with the admin token and waits for the experiments list. */
+export async function signIn(page: Page, baseUrl: string, token: string): Promise<void> {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel("Admin token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Experiments", level: 1 }).waitFor();
+}
+
+/**
+ * Presses Tab until focus leaves `<main>` after having entered it and checks that every
+ * enabled control in it (links, buttons, inputs, selects, textareas) got focus; fails naming
+ * those never reached.
+ */
+export async function expectKeyboardReachesEveryControl(
+  page: Page,
+  what: string,
+  maxTabs = 400,
+): Promise<void> {
+  const total = await page.evaluate(() => {
+    const controls = document.querySelectorAll<HTMLElement>(
+      "main a[href], main button:not([disabled]), main input:not([disabled]), main select:not([disabled]), main textarea:not([disabled])",
+    );
+    controls.forEach((el, i) => {
+      el.dataset.kb = String(i);
+    });
+    return controls.length;
+  });
+  // Start where the skip link lands (the content), not after the last control clicked.
+  await page.evaluate(() => document.getElementById("main")?.focus());
+  const seen = new Set<string>();
+  let entered = false;
+  for (let i = 0; i < maxTabs; i++) {
+    await page.keyboard.press("Tab");
+    const at = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      const radio = el instanceof HTMLInputElement && el.type === "radio" ? el.name : "";
+      return { kb: el?.dataset.kb ?? null, inMain: !!el?.closest("main"), radio };
+    });
+    if (at.kb !== null) seen.add(at.kb);
+    if (at.radio) {
+      // The whole radio group is one stop: count its members as reached.
+      const group = await page.evaluate(
+        (name) =>
+          [...document.querySelectorAll<HTMLElement>(`main input[type=radio][name="${name}"]`)].map(
+            (r) => r.dataset.kb ?? "",
+          ),
+        at.radio,
+      );
+      for (const kb of group) seen.add(kb);
+    }
+    if (at.inMain) entered = true;
+    else if (entered) break;
+  }
+  const missed = await page.evaluate(
+    (reached) =>
+      [...document.querySelectorAll<HTMLElement>("main [data-kb]")]
+        .filter((el) => !reached.includes(el.dataset.kb ?? ""))
+        .map(
+          (el) =>
+            `${el.tagName.toLowerCase()} ${(el.getAttribute("aria-label") ?? el.textContent ?? el.id).trim().slice(0, 40)}`,
+        ),
+    [...seen],
+  );
+  expect(missed, `${what}: controls the keyboard never reached (${seen.size} of ${total} reached)`).toEqual(
+    [],
+  );
 }

@@ -34,6 +34,12 @@ export const routes: RouteObject[] = [
         }),
       },
       {
+        path: "experiments/:key/edit",
+        lazy: async () => ({
+          Component: (await import("../features/experiments/edit-experiment-page.js")).EditExperimentPage,
+        }),
+      },
+      {
         path: "experiments/:key/results",
         lazy: async () => ({
           Component: (await import("../features/results/results-page.js")).ResultsPage,

@@ -154,6 +154,12 @@ export function ExperimentPage() {
       <p>
         <code>{e.key}</code> · status <strong>{e.status}</strong> ·{" "}
         <Link to={`/experiments/${encodeURIComponent(e.key)}/results`}>Results</Link>
+        {e.status !== "archived" && (
+          <>
+            {" · "}
+            <Link to={`/experiments/${encodeURIComponent(e.key)}/edit`}>Edit</Link>
+          </>
+        )}
       </p>
       {e.status === "running" && (
         <p className={styles.note} role="note">
