@@ -20,6 +20,7 @@ const experiment = (status: Experiment["status"]): Experiment => ({
   forced: { "qa-1": "treatment" },
   primaryMetrics: ["purchase"],
   guardrailMetrics: [],
+  environments: ["production", "staging"],
   analysis: { alpha: 0.05, sequential: false, correction: "holm" },
   decision: null,
   createdAt: "2026-01-01T00:00:00.000Z",
@@ -48,6 +49,7 @@ describe("editing an experiment (the server's rules in updateExperiment)", () =>
         forced: { "qa-1": "treatment" },
         primaryMetrics: ["purchase"],
         guardrailMetrics: [],
+        environments: ["production", "staging"],
         analysis: { alpha: 0.05, sequential: false, correction: "holm" },
       },
     });
@@ -63,6 +65,7 @@ describe("editing an experiment (the server's rules in updateExperiment)", () =>
       "analysis",
       "condition",
       "coverage",
+      "environments",
       "forced",
       "guardrailMetrics",
       "hypothesis",
@@ -84,5 +87,17 @@ describe("editing an experiment (the server's rules in updateExperiment)", () =>
     expect(result).toEqual({ ok: true, body: { name: "Renamed", hypothesis: "" } });
     expect(Object.keys(lockedFields("stopped"))).toContain("condition");
     expect(lockedFields("archived").metrics).toMatch(/archived/);
+    expect(lockedFields("stopped").environments).toMatch(/stopped/);
+  });
+
+  it("environments: a running experiment can change them, never to none", () => {
+    const running = experiment("running");
+    const draft = { ...experimentToDraft(running), environments: ["staging"] };
+    const result = draftToPatch(draft, running);
+    expect(result.ok && result.body.environments).toEqual(["staging"]);
+    expect(draftToPatch({ ...draft, environments: [] }, running)).toEqual({
+      ok: false,
+      errors: { environments: "enable it in at least one environment (or its SDK keys never receive it)" },
+    });
   });
 });

@@ -31,6 +31,7 @@ export function experimentToDraft(e: Experiment): EditorDraft {
     forced: Object.entries(e.forced).map(([unitId, variant]) => ({ unitId, variant })),
     primaryMetrics: [...e.primaryMetrics],
     guardrailMetrics: [...e.guardrailMetrics],
+    environments: [...e.environments],
     alpha: String(e.analysis.alpha),
     sequential: e.analysis.sequential,
     correction: e.analysis.correction,
@@ -46,6 +47,7 @@ export type LockableField =
   | "condition"
   | "forced"
   | "metrics"
+  | "environments"
   | "analysis";
 
 const MOVES_UNITS =
@@ -73,6 +75,7 @@ export function lockedFields(status: Experiment["status"]): Partial<Record<Locka
     "condition",
     "forced",
     "metrics",
+    "environments",
     "analysis",
   ];
   return Object.fromEntries(all.map((f) => [f, reason]));
@@ -80,7 +83,8 @@ export function lockedFields(status: Experiment["status"]): Partial<Record<Locka
 
 /**
  * The PATCH body for an edited experiment: every field of a draft; of a running one only what
- * the server lets change (name, hypothesis, coverage up, condition, forced, metrics, analysis);
+ * the server lets change (name, hypothesis, coverage up, condition, forced, metrics, environments,
+ * analysis);
  * of a stopped one name and hypothesis. Field errors as {@link draftToRequest}, plus the
  * coverage floor of a running experiment.
  */
@@ -112,6 +116,7 @@ export function draftToPatch(
       "forced",
       "primaryMetrics",
       "guardrailMetrics",
+      "environments",
       "analysis",
     ],
     stopped: ["name", "hypothesis"],

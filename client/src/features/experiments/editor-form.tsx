@@ -10,7 +10,7 @@ import type { LockableField } from "./edit-model.js";
 import styles from "./editor.module.css";
 import { Field } from "./editor-field.js";
 import { type EditorDraft, equalWeights, type FieldErrors } from "./editor-model.js";
-import { ForcedOverrides, Section, UnitAndLayer } from "./editor-sections.js";
+import { Environments, ForcedOverrides, Section, UnitAndLayer } from "./editor-sections.js";
 
 /** Props of {@link EditorForm}. */
 export interface EditorFormProps {
@@ -245,6 +245,8 @@ export function EditorForm(props: EditorFormProps) {
         />
 
         <ForcedOverrides {...section} />
+
+        <Environments {...section} />
 
         <Section legend="Metrics" locked={locks.metrics}>
           {metrics.isPending && <p>Loading metrics…</p>}

@@ -39,6 +39,11 @@ export interface EditorDraft {
   forced: { unitId: string; variant: string }[];
   primaryMetrics: string[];
   guardrailMetrics: string[];
+  /**
+   * Environments whose SDK keys receive it; null = every environment known when it is created
+   * (the server's default, shown as all ticked).
+   */
+  environments: string[] | null;
   alpha: string;
   sequential: boolean;
   correction: "none" | "holm" | "bh";
@@ -85,6 +90,7 @@ export function initialDraft(planned: PlannedExperiment | null): EditorDraft {
     forced: [],
     primaryMetrics: [],
     guardrailMetrics: [],
+    environments: null,
     alpha: String(planned?.plan.alpha ?? 0.05),
     sequential: planned?.plan.sequential ?? false,
     correction: planned ? (planned.plan.correction ? "holm" : "none") : "holm",
@@ -184,6 +190,9 @@ export function buildRequest(draft: EditorDraft): { errors: FieldErrors; body: R
     if (!variantKeys.has(f.variant)) errors[`forced.${i}.variant`] = "choose one of the variants";
     forced[unitId] = f.variant;
   });
+  if (draft.environments?.length === 0) {
+    errors.environments = "enable it in at least one environment (or its SDK keys never receive it)";
+  }
   const both = draft.primaryMetrics.filter((m) => draft.guardrailMetrics.includes(m));
   if (both.length > 0) errors.guardrailMetrics = `already a primary metric: ${both.join(", ")}`;
   return {
@@ -200,6 +209,7 @@ export function buildRequest(draft: EditorDraft): { errors: FieldErrors; body: R
       forced,
       primaryMetrics: draft.primaryMetrics,
       guardrailMetrics: draft.guardrailMetrics,
+      ...(draft.environments ? { environments: draft.environments } : {}),
       analysis: { alpha, sequential: draft.sequential, correction: draft.correction },
     },
   };
@@ -233,6 +243,7 @@ export function editorFields(n: number): string[] {
     "condition",
     "unitAttribute",
     "forced",
+    "environments",
   ];
   fields.push("layer", "layer.key", "layer.range", "layer.range.0", "layer.range.1");
   fields.push("primaryMetrics", "guardrailMetrics", "analysis", "analysis.alpha");

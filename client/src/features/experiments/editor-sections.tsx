@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 import { apiFetch } from "../../api/client.js";
-import type { LayerList } from "../../api/types.js";
+import type { ApiKey, LayerList } from "../../api/types.js";
 import { Button } from "../../ui/button.js";
 import type { LockableField } from "./edit-model.js";
 import styles from "./editor.module.css";
@@ -189,6 +189,57 @@ export function ForcedOverrides({ draft, errors, locks, update }: SectionProps) 
           Add override
         </Button>
       </div>
+    </Section>
+  );
+}
+
+/** Environments that are always known to the server (keys add their own). */
+const BASE_ENVIRONMENTS = ["production", "staging"];
+
+/**
+ * Which environments' SDK keys receive the experiment: production, staging and every SDK key's
+ * environment, ticked. A new experiment starts with all of them (the server's default).
+ */
+export function Environments({ draft, errors, locks, update }: SectionProps) {
+  const keys = useQuery({
+    queryKey: ["keys", "list"],
+    queryFn: ({ signal }) => apiFetch<{ keys: ApiKey[] }>("/api/v1/keys", { signal }),
+    select: (d) => d.keys,
+  });
+  const known = [
+    ...new Set([
+      ...BASE_ENVIRONMENTS,
+      ...(keys.data ?? []).flatMap((k) => (k.environment ? [k.environment] : [])),
+      ...(draft.environments ?? []),
+    ]),
+  ];
+  const enabled = draft.environments ?? known;
+  const hintId = useId();
+  return (
+    <Section legend="Environments" locked={locks.environments}>
+      <p id={hintId} className={styles.hint}>
+        SDK keys of a ticked environment receive the experiment; traffic from other environments never reaches
+        its reports (results show production unless another environment is chosen).
+      </p>
+      <div className={styles.checks} aria-describedby={hintId}>
+        {known.map((env) => (
+          <label key={env}>
+            <input
+              type="checkbox"
+              checked={enabled.includes(env)}
+              onChange={(e) =>
+                update({
+                  environments: e.target.checked
+                    ? [...enabled.filter((x) => x !== env), env]
+                    : enabled.filter((x) => x !== env),
+                })
+              }
+            />{" "}
+            {env}
+          </label>
+        ))}
+      </div>
+      {errors.environments && <p className={styles.error}>{errors.environments}</p>}
     </Section>
   );
 }

@@ -56,6 +56,11 @@ describe("the experiment editor", () => {
 
     await userEvent.click(screen.getByRole("button", { name: "Edit as JSON" }));
     await fill("Targeting condition (JSON)", '{"country": {"$in": ["US", "CA"]}}');
+    // Every known environment starts ticked; staging's keys should not get this one.
+    const environments = screen.getByRole("group", { name: "Environments" });
+    const staging = within(environments).getByRole("checkbox", { name: "staging" }) as HTMLInputElement;
+    expect(staging.checked).toBe(true);
+    await userEvent.click(staging);
     await userEvent.click(screen.getByRole("button", { name: "Create draft" }));
     await waitFor(() => expect(router.state.location.pathname).toBe("/experiments/server-check"), {
       timeout: 10_000,
@@ -64,6 +69,7 @@ describe("the experiment editor", () => {
     expect(created.body.status).toBe("draft");
     expect(created.body.condition).toEqual({ country: { $in: ["US", "CA"] } });
     expect(created.body.primaryMetrics).toEqual(["purchase"]);
+    expect(created.body.environments).toEqual(["production"]);
     expect((created.body.variants as { weight: number }[]).map((v) => v.weight)).toEqual([0.5, 0.5]);
 
     // The detail page: start it through the confirm dialog; the locked fields are then explained.
