@@ -140,6 +140,8 @@ describe("plan to verdict in Chromium", { timeout: 150_000 }, () => {
     await page.getByRole("button", { name: "Start", exact: true }).click();
     await page.getByRole("button", { name: "Start experiment" }).click();
     await page.getByText(/locked while it runs/).waitFor();
+    // The page's JS snippet tracks with the experiment's unit attribute (userId here).
+    await page.getByText('client.track("converted", { unitAttribute: "userId" });').waitFor();
     const stored = (await app.request("GET", "/api/v1/experiments/plan-to-verdict")).body;
     expect(stored).toMatchObject({
       status: "running",

@@ -68,7 +68,7 @@ const { variant, payload } = client.getAssignment("${e.key}");
 switch (variant) {
 ${branches}
 }
-client.track("${e.primaryMetrics[0] ?? "purchase"}");`;
+client.track("${e.primaryMetrics[0] ?? "purchase"}"${e.unitAttribute === "id" ? "" : `, { unitAttribute: "${e.unitAttribute}" }`});`;
   const react = `import { ExperimentProvider, useVariant } from "@splitlab/sdk/react";
 
 // <ExperimentProvider client={client}> around the app, then:
