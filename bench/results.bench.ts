@@ -12,7 +12,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { openDatabase } from "../server/src/db.js";
-import { runResultsBench } from "../server/src/features/results/results.bench-run.js";
+import { runResultsBench } from "./results-run.js";
 
 const baseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const UNITS = Number(process.env.BENCH_UNITS ?? 1_000_000);

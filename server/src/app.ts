@@ -9,6 +9,7 @@ import { AppError, errorHandler } from "./errors.js";
 import { auditRoutes } from "./features/audit/audit.routes.js";
 import { createEventsFeature } from "./features/events/events.feature.js";
 import { experimentsRoutes } from "./features/experiments/experiments.routes.js";
+import { listExperimentsInLayer } from "./features/experiments/index.js";
 import { createSegmentIntegration } from "./features/integrations/segment.routes.js";
 import { type Auth, createAuth } from "./features/keys/keys.auth.js";
 import { keysRoutes } from "./features/keys/keys.routes.js";
@@ -26,6 +27,7 @@ import { createRateLimits, NO_RATE_LIMITS, type RateLimitSettings, requestDeadli
 import { type AppMetrics, createMetrics, requestMetrics } from "./observability.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { CONTENT_SECURITY_POLICY, DEFAULT_CLIENT_DIST, serveClient } from "./static-client.js";
+import { eraseUnit } from "./use-cases/unit-data.js";
 
 /** What the app is built from; tests pass their own. */
 export interface AppDeps {
@@ -176,6 +178,7 @@ export function createApp(deps: AppDeps): AppInstance {
     requireAdmin: auth.requireAdmin,
     metrics,
     onStoreError: (error) => logger.error({ err: error }, "event batch could not be stored"),
+    erase: (unitId, actor) => eraseUnit({ db }, unitId, actor),
   });
   const segment = createSegmentIntegration({
     ingest: events.ingest,
@@ -200,7 +203,7 @@ export function createApp(deps: AppDeps): AppInstance {
     ...experimentsRoutes({ db, onChange: onExperimentsChanged }),
     ...resultsRoutes({ db, refresher }),
     ...metricsRoutes({ db }),
-    ...layersRoutes({ db }),
+    ...layersRoutes({ db, members: listExperimentsInLayer }),
     ...keysRoutes({ db, auth }),
     ...auditRoutes({ db }),
   ];

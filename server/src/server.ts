@@ -5,10 +5,10 @@ import { pino } from "pino";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
 import { type Listener, openDatabase } from "./db.js";
-import { startRetentionJob } from "./features/events/events.retention.js";
 import { KEYS_CHANGED_CHANNEL } from "./features/keys/keys.repo.js";
 import { ensureAdminToken } from "./features/keys/keys.service.js";
 import { createMetrics } from "./observability.js";
+import { startRetentionJob } from "./use-cases/unit-data.js";
 
 /** A started server and how to stop it. */
 export interface RunningServer {

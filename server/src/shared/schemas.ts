@@ -91,3 +91,8 @@ export const jsonValue = z
   .unknown()
   .refine((v) => v !== undefined && isJson(v), "must be a JSON value (at most 32 levels deep)")
   .transform((v) => v as Json);
+
+/** Environment names: lowercase slug (SDK keys, experiments' `environments`, results' `?environment=`). */
+export const environmentName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be a lowercase slug (a-z, 0-9, -, _), at most 63 characters");

@@ -5,6 +5,7 @@ import type { RouteDefinition } from "../../http/route.js";
 import type { AppMetrics } from "../../observability.js";
 import { insertIngestRows, loadExposableExperiments } from "./events.repo.js";
 import { createEventsRouter, eventsRoutes } from "./events.routes.js";
+import type { EraseUnitResponse } from "./events.schemas.js";
 import type { IngestDeps } from "./events.service.js";
 import { GroupCommitWriter, type StoreError } from "./events.writer.js";
 import { ExperimentCatalog } from "./experiment-catalog.js";
@@ -21,6 +22,8 @@ export interface EventsFeatureDeps {
    * SQLSTATE only, never event data or SQL parameters, so it is safe to log.
    */
   onStoreError?: (error: StoreError) => void;
+  /** Erases one unit's data in every feature (use-cases/unit-data.ts). */
+  erase: (unitId: string, actor: string) => Promise<EraseUnitResponse>;
   /** Concurrent ingestion transactions on PostgreSQL (default 4). */
   writerConcurrency?: number;
 }
@@ -60,7 +63,7 @@ export function createEventsFeature(deps: EventsFeatureDeps): EventsFeature {
       catalog,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     },
-    erase: { db: deps.db },
+    erase: deps.erase,
     requireSdkKey: deps.requireSdkKey,
     requireAdmin: deps.requireAdmin,
   };

@@ -1,7 +1,7 @@
-import { inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "../../db.js";
 import { postgresErrorCode } from "../../errors.js";
-import { experiments } from "../experiments/experiments.table.js";
+import { listExposableExperiments } from "../experiments/index.js";
 import { type IngestRows, type InsertedKeys, rowKey } from "./events.writer.js";
 import type { ExperimentVariants } from "./experiment-catalog.js";
 
@@ -100,46 +100,28 @@ export async function deleteUnitRows(db: Db, unitId: string): Promise<{ exposure
     with d as (delete from exposures where unit_id = ${unitId} returning 1) select count(*)::int as n from d`);
   const t = await db.execute(sql`
     with d as (delete from events where unit_id = ${unitId} returning 1) select count(*)::int as n from d`);
-  // The unit's pre-aggregated results rows (features/results) go too.
-  await db.execute(sql`delete from results_units where unit_id = ${unitId}`);
   return { exposures: Number(rowsOf(e)[0]?.n ?? 0), events: Number(rowsOf(t)[0]?.n ?? 0) };
 }
 
-/**
- * Deletes exposures and events whose timestamp is before `cutoff`, in slices of
- * `sliceSize` rows per statement so no single transaction grows unbounded.
- */
-export async function deleteRowsBefore(
-  db: Db,
-  cutoff: Date,
-  sliceSize = 10_000,
-): Promise<{ exposures: number; events: number }> {
-  const iso = cutoff.toISOString();
-  const purge = async (table: "exposures" | "events"): Promise<number> => {
-    let total = 0;
-    for (;;) {
-      const result = await db.execute(sql`
-        with d as (
-          delete from ${sql.identifier(table)} where id in (
-            select id from ${sql.identifier(table)} where ts < ${iso}::timestamptz limit ${sliceSize})
-          returning 1)
-        select count(*)::int as n from d`);
-      const n = Number(rowsOf(result)[0]?.n ?? 0);
-      total += n;
-      if (n < sliceSize) return total;
-    }
-  };
-  return { exposures: await purge("exposures"), events: await purge("events") };
+/** The ingestion catalog: exposable experiments (the experiments feature's list) by key, with variant keys. */
+export async function loadExposableExperiments(db: Db): Promise<ExperimentVariants> {
+  const rows = await listExposableExperiments(db);
+  return new Map(rows.map((r) => [r.key, new Set(r.variants)]));
 }
 
 /**
- * Experiments that may receive exposures (running or stopped; a draft or archived
- * experiment is unknown to ingestion) with their variant keys.
+ * Deletes up to `limit` rows of `table` with a timestamp before `cutoff` (pass a transaction);
+ * returns the unit ids of the deleted rows (one per row).
  */
-export async function loadExposableExperiments(db: Db): Promise<ExperimentVariants> {
-  const rows = await db
-    .select({ key: experiments.key, variants: experiments.variants })
-    .from(experiments)
-    .where(inArray(experiments.status, ["running", "stopped"]));
-  return new Map(rows.map((r) => [r.key, new Set(r.variants.map((v) => v.key))]));
+export async function deleteExpiredSlice(
+  db: Db,
+  table: "exposures" | "events",
+  cutoff: Date,
+  limit: number,
+): Promise<string[]> {
+  const deleted = await db.execute<{ unit_id: string }>(sql`
+    delete from ${sql.identifier(table)} where (unit_id, id) in (
+      select unit_id, id from ${sql.identifier(table)} where ts < ${cutoff.toISOString()}::timestamptz limit ${limit})
+    returning unit_id`);
+  return deleted.rows.map((r) => r.unit_id);
 }

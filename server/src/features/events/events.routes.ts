@@ -3,9 +3,9 @@ import { z } from "zod";
 import { AppError } from "../../errors.js";
 import { defineRoute, mountRoutes, type RouteDefinition } from "../../http/route.js";
 import { parseInput } from "../../validate.js";
-import { actorOf } from "../keys/keys.auth.js";
-import { eraseUnit, type RetentionDeps } from "./events.retention.js";
+import { actorOf } from "../keys/index.js";
 import {
+  type EraseUnitResponse,
   eraseUnitResponseSchema,
   exposureEventSchema,
   ingestResponseSchema,
@@ -21,7 +21,8 @@ import { type IngestDeps, ingestEvents } from "./events.service.js";
 /** Dependencies of {@link createEventsRouter}. */
 export interface EventsRouterDeps {
   ingest: IngestDeps;
-  erase: RetentionDeps;
+  /** Erases one unit's data in every feature (use-cases/unit-data.ts `eraseUnit`, wired by the app). */
+  erase: (unitId: string, actor: string) => Promise<EraseUnitResponse>;
   /** Accepts a valid key in `Authorization: Bearer <key>` (admin tokens are refused after it), else 401. */
   requireSdkKey: RequestHandler;
   /** Accepts a valid admin token, else 401. */
@@ -173,7 +174,7 @@ export function eventsRoutes(deps: Pick<EventsRouterDeps, "ingest" | "erase">): 
       errors: [400, 401, 403],
       handler: async (_input, { req, res }) => {
         const { unitId } = parseInput(unitIdParamsSchema, req.params, "params");
-        return eraseUnit(deps.erase, unitId, actorOf(res).label);
+        return deps.erase(unitId, actorOf(res).label);
       },
     }),
   ];

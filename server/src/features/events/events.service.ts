@@ -1,8 +1,8 @@
 import type { IngestResponse } from "@splitlab/sdk/types";
 import { AppError, storageErrorKind } from "../../errors.js";
 import type { AppMetrics } from "../../observability.js";
-import type { Actor } from "../keys/keys.auth.js";
-import { DEFAULT_ENVIRONMENT } from "../keys/keys.service.js";
+import type { Actor } from "../keys/index.js";
+import { DEFAULT_ENVIRONMENT } from "../keys/index.js";
 import { ingestEnvelopeSchema, ingestEventSchema } from "./events.schemas.js";
 import {
   type ExposureInsert,

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { IngestResponse } from "@splitlab/sdk/types";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type EventsHarness, startEventsHarness } from "../../../test/events-harness.js";
+import { purgeExpired, startRetentionJob } from "../../use-cases/unit-data.js";
 import { insertIngestRows } from "./events.repo.js";
-import { purgeExpired, startRetentionJob } from "./events.retention.js";
 import { GroupCommitWriter } from "./events.writer.js";
-import { type EventsHarness, startEventsHarness } from "./events-harness.test-util.js";
 
 let h: EventsHarness;
 

@@ -81,3 +81,29 @@ export async function existingExperimentKeys(db: Db, keys: string[]): Promise<Se
     .where(inArray(experiments.key, keys));
   return new Set(rows.map((r) => r.key));
 }
+
+/**
+ * Experiments that may receive exposures (running or stopped; a draft or archived experiment is
+ * unknown to ingestion) with their variant keys: the catalog ingestion checks exposures against.
+ */
+export async function listExposableExperiments(db: Db): Promise<{ key: string; variants: string[] }[]> {
+  const rows = await db
+    .select({ key: experiments.key, variants: experiments.variants })
+    .from(experiments)
+    .where(inArray(experiments.status, ["running", "stopped"]));
+  return rows.map((r) => ({ key: r.key, variants: r.variants.map((v) => v.key) }));
+}
+
+/** Experiments placed in a layer (any status), by slice start. */
+export async function listExperimentsInLayer(db: Db, layerKey: string) {
+  return db
+    .select({
+      key: experiments.key,
+      status: experiments.status,
+      layerLo: experiments.layerLo,
+      layerHi: experiments.layerHi,
+    })
+    .from(experiments)
+    .where(eq(experiments.layerKey, layerKey))
+    .orderBy(asc(experiments.layerLo), asc(experiments.key));
+}

@@ -1,6 +1,6 @@
 import { defineRoute, type RouteDefinition } from "../../http/route.js";
 import { keyParams } from "../../shared/schemas.js";
-import { actorOf } from "../keys/keys.auth.js";
+import { actorOf } from "../keys/index.js";
 import {
   createExperimentRequest,
   experimentListResponse,

@@ -1,6 +1,12 @@
 import { z } from "zod";
-import { displayName, jsonValue, longText, slug, unitInterval } from "../../shared/schemas.js";
-import { environmentName } from "../keys/keys.schemas.js";
+import {
+  displayName,
+  environmentName,
+  jsonValue,
+  longText,
+  slug,
+  unitInterval,
+} from "../../shared/schemas.js";
 import { conditionSchema } from "./condition.schema.js";
 
 /** Statuses in lifecycle order. */

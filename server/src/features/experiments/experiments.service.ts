@@ -1,10 +1,10 @@
 import type { Db } from "../../db.js";
 import { AppError, fieldError, notFound } from "../../errors.js";
-import { insertAudit } from "../audit/audit.repo.js";
-import type { Actor } from "../keys/keys.auth.js";
-import { knownEnvironments } from "../keys/keys.service.js";
-import { findLayer } from "../layers/layers.repo.js";
-import { existingMetricKeys } from "../metrics/metrics.repo.js";
+import { insertAudit } from "../audit/index.js";
+import type { Actor } from "../keys/index.js";
+import { knownEnvironments } from "../keys/index.js";
+import { findLayer } from "../layers/index.js";
+import { existingMetricKeys } from "../metrics/index.js";
 import {
   findExperiment,
   findLayerSlices,

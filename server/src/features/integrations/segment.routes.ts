@@ -1,9 +1,9 @@
 import type { RequestHandler, Router } from "express";
 import { Counter, type Registry } from "prom-client";
 import { defineRoute, mountRoutes, type RouteDefinition } from "../../http/route.js";
-import { jsonBodyParser, sdkKeysOnly } from "../events/events.routes.js";
-import type { IngestDeps } from "../events/events.service.js";
-import { actorOf } from "../keys/keys.auth.js";
+import type { IngestDeps } from "../events/index.js";
+import { jsonBodyParser, sdkKeysOnly } from "../events/index.js";
+import { actorOf } from "../keys/index.js";
 import {
   segmentBatchRequestDoc,
   segmentIngestResponseSchema,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ingestResponseSchema, MAX_EVENTS_PER_REQUEST, MAX_STRING_LENGTH } from "../events/events.schemas.js";
+import { ingestResponseSchema, MAX_EVENTS_PER_REQUEST, MAX_STRING_LENGTH } from "../events/index.js";
 import { IGNORED_CALL_TYPES, MAX_MESSAGE_ID_LENGTH } from "./segment.mapping.js";
 
 // These schemas document the Segment bodies; the handler maps and checks each call itself

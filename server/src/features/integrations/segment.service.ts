@@ -1,8 +1,12 @@
 import type { TrackEvent } from "@splitlab/sdk/types";
 import type { Counter } from "prom-client";
 import { AppError, fieldError } from "../../errors.js";
-import { MAX_EVENTS_PER_REQUEST } from "../events/events.schemas.js";
-import { type IngestContext, type IngestDeps, ingestEvents } from "../events/events.service.js";
+import {
+  type IngestContext,
+  type IngestDeps,
+  ingestEvents,
+  MAX_EVENTS_PER_REQUEST,
+} from "../events/index.js";
 import {
   IGNORED_CALL_TYPES,
   type IgnoredCallType,

@@ -1,9 +1,5 @@
 import { z } from "zod";
-
-/** Environment names: lowercase slug (SDK keys, experiments' `environments`, results' `?environment=`). */
-export const environmentName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be a lowercase slug (a-z, 0-9, -, _), at most 63 characters");
+import { environmentName } from "../../shared/schemas.js";
 
 /** Body of `POST /api/v1/keys`. */
 export const createKeyRequest = z

@@ -1,6 +1,6 @@
 import type { Db } from "../../db.js";
 import { notFound } from "../../errors.js";
-import { insertAudit } from "../audit/audit.repo.js";
+import { insertAudit } from "../audit/index.js";
 import type { Actor } from "./keys.auth.js";
 import {
   countActiveAdminKeys,

@@ -1,6 +1,5 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../../db.js";
-import { experiments } from "../experiments/experiments.table.js";
 import { type LayerRow, layers } from "./layers.table.js";
 
 /** One layer; `lock` serialises slice checks on it (inside a transaction). */
@@ -30,18 +29,4 @@ export async function updateLayer(
   if (changes.name !== undefined) set.name = changes.name;
   if (changes.description !== undefined) set.description = changes.description;
   return (await db.update(layers).set(set).where(eq(layers.key, key)).returning())[0]!;
-}
-
-/** Experiments placed in a layer (any status), by slice start. */
-export async function listLayerExperiments(db: Db, key: string) {
-  return db
-    .select({
-      key: experiments.key,
-      status: experiments.status,
-      layerLo: experiments.layerLo,
-      layerHi: experiments.layerHi,
-    })
-    .from(experiments)
-    .where(eq(experiments.layerKey, key))
-    .orderBy(asc(experiments.layerLo), asc(experiments.key));
 }

@@ -1,20 +1,20 @@
 import type { Db } from "../../db.js";
 import { defineRoute, type RouteDefinition } from "../../http/route.js";
 import { keyParams } from "../../shared/schemas.js";
-import { actorOf } from "../keys/keys.auth.js";
+import { actorOf } from "../keys/index.js";
 import {
   createLayerRequest,
   layerListResponse,
   layerResponse,
   updateLayerRequest,
 } from "./layers.schemas.js";
-import { createLayer, getLayer, listAllLayers, updateLayer } from "./layers.service.js";
+import { createLayer, getLayer, type LayerMembers, listAllLayers, updateLayer } from "./layers.service.js";
 
 const tag = "Layers";
 const base = "/api/v1/layers";
 
 /** `/api/v1/layers`: list, create, read, update. Admin only. */
-export function layersRoutes(deps: { db: Db }): RouteDefinition[] {
+export function layersRoutes(deps: { db: Db; members: LayerMembers }): RouteDefinition[] {
   return [
     defineRoute({
       method: "get",
@@ -25,7 +25,7 @@ export function layersRoutes(deps: { db: Db }): RouteDefinition[] {
       access: "admin",
       success: { status: 200, description: "the layers", schema: layerListResponse },
       errors: [401, 403],
-      handler: async () => ({ layers: await listAllLayers(deps.db) }),
+      handler: async () => ({ layers: await listAllLayers(deps.db, deps.members) }),
     }),
     defineRoute({
       method: "post",
@@ -37,7 +37,7 @@ export function layersRoutes(deps: { db: Db }): RouteDefinition[] {
       request: { body: createLayerRequest },
       success: { status: 201, description: "the created layer", schema: layerResponse },
       errors: [400, 401, 403, 409, 415],
-      handler: ({ body }, { res }) => createLayer(deps.db, actorOf(res), body),
+      handler: ({ body }, { res }) => createLayer(deps.db, deps.members, actorOf(res), body),
     }),
     defineRoute({
       method: "get",
@@ -49,7 +49,7 @@ export function layersRoutes(deps: { db: Db }): RouteDefinition[] {
       request: { params: keyParams },
       success: { status: 200, description: "the layer", schema: layerResponse },
       errors: [400, 401, 403, 404],
-      handler: ({ params }) => getLayer(deps.db, params.key),
+      handler: ({ params }) => getLayer(deps.db, deps.members, params.key),
     }),
     defineRoute({
       method: "patch",
@@ -61,7 +61,8 @@ export function layersRoutes(deps: { db: Db }): RouteDefinition[] {
       request: { params: keyParams, body: updateLayerRequest },
       success: { status: 200, description: "the updated layer", schema: layerResponse },
       errors: [400, 401, 403, 404, 415],
-      handler: ({ params, body }, { res }) => updateLayer(deps.db, actorOf(res), params.key, body),
+      handler: ({ params, body }, { res }) =>
+        updateLayer(deps.db, deps.members, actorOf(res), params.key, body),
     }),
   ];
 }

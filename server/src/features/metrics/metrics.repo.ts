@@ -39,3 +39,9 @@ export async function existingMetricKeys(db: Db, keys: string[]): Promise<Set<st
   const rows = await db.select({ key: metrics.key }).from(metrics).where(inArray(metrics.key, keys));
   return new Set(rows.map((r) => r.key));
 }
+
+/** The metrics with these keys (any order; unknown keys are left out). */
+export async function findMetricsByKeys(db: Db, keys: string[]): Promise<MetricRow[]> {
+  if (keys.length === 0) return [];
+  return db.select().from(metrics).where(inArray(metrics.key, keys));
+}

@@ -1,7 +1,7 @@
 import type { Db } from "../../db.js";
 import { defineRoute, type RouteDefinition } from "../../http/route.js";
 import { keyParams } from "../../shared/schemas.js";
-import { actorOf } from "../keys/keys.auth.js";
+import { actorOf } from "../keys/index.js";
 import {
   createMetricRequest,
   metricListResponse,

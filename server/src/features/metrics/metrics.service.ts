@@ -1,7 +1,7 @@
 import type { Db } from "../../db.js";
 import { AppError, fieldError, notFound } from "../../errors.js";
-import { insertAudit } from "../audit/audit.repo.js";
-import type { Actor } from "../keys/keys.auth.js";
+import { insertAudit } from "../audit/index.js";
+import type { Actor } from "../keys/index.js";
 import { findMetric, insertMetric, listMetrics, updateMetric as updateMetricRow } from "./metrics.repo.js";
 import type { CreateMetricRequest, MetricResponse, UpdateMetricRequest } from "./metrics.schemas.js";
 import type { MetricRow } from "./metrics.table.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { METRIC_TYPES } from "../metrics/metrics.table.js";
+import { METRIC_TYPES } from "../metrics/index.js";
 
 /**
  * Response schema of `GET /api/v1/experiments/:key/results`: the contract the UI reads.

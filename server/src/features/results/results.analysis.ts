@@ -9,7 +9,7 @@ import {
   sequentialTest,
   welchTTest,
 } from "@splitlab/stats";
-import type { MetricType } from "../metrics/metrics.table.js";
+import type { MetricType } from "../metrics/index.js";
 import type { MetricSums } from "./results.repo.js";
 
 /** A metric as the analysis sees it. */

@@ -1,9 +1,8 @@
-import { inArray } from "drizzle-orm";
 import type { Db } from "../../db.js";
 import { notFound } from "../../errors.js";
-import { findExperiment } from "../experiments/experiments.repo.js";
-import type { ExperimentRow } from "../experiments/experiments.table.js";
-import { metrics as metricsTable } from "../metrics/metrics.table.js";
+import type { ExperimentRow } from "../experiments/index.js";
+import { findExperiment } from "../experiments/index.js";
+import { findMetricsByKeys } from "../metrics/index.js";
 import type { AnalysisMetric } from "./results.analysis.js";
 import type { MetricSpec, TimeBounds } from "./results.sql.js";
 
@@ -32,8 +31,7 @@ export async function loadResultsDefinition(db: Db, key: string): Promise<Result
   const experiment = await findExperiment(db, key);
   if (!experiment) throw notFound(`experiment "${key}"`);
   const keys = [...new Set([...experiment.primaryMetrics, ...experiment.guardrailMetrics])];
-  const rows =
-    keys.length > 0 ? await db.select().from(metricsTable).where(inArray(metricsTable.key, keys)) : [];
+  const rows = await findMetricsByKeys(db, keys);
   const byKey = new Map(rows.map((m) => [m.key, m]));
   const metrics: (AnalysisMetric & MetricSpec)[] = [];
   const seen = new Set<string>();

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../test/test-app.js";
-import { eraseUnit, purgeExpired } from "../events/events.retention.js";
+import { eraseUnit, purgeExpired } from "../../use-cases/unit-data.js";
 import { loadResultsDefinition, reportResults } from "./results.service.js";
 
 let t: TestApp;

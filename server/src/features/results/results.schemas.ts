@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { environmentName } from "../keys/keys.schemas.js";
+import { environmentName } from "../../shared/schemas.js";
 
 /** Query of GET /api/v1/experiments/:key/results. */
 export const resultsQuery = z.object({

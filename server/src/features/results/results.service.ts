@@ -1,6 +1,6 @@
 import type { Db } from "../../db.js";
 import { fieldError } from "../../errors.js";
-import { knownEnvironments } from "../keys/keys.service.js";
+import { knownEnvironments } from "../keys/index.js";
 import {
   boundsOf,
   CLOCK_SKEW_MS,

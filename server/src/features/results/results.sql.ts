@@ -14,7 +14,7 @@
  *   assigned and where `pg_stat_activity` lists the open ingestion transactions.
  */
 import { type SQL, sql } from "drizzle-orm";
-import type { MetricType } from "../metrics/metrics.table.js";
+import type { MetricType } from "../metrics/index.js";
 
 /** What the SQL needs to know about one metric. */
 export interface MetricSpec {

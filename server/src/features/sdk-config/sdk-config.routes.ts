@@ -8,8 +8,7 @@ import {
   type RouteDefinition,
   responded,
 } from "../../http/route.js";
-import { actorOf } from "../keys/keys.auth.js";
-import { DEFAULT_ENVIRONMENT } from "../keys/keys.service.js";
+import { actorOf, DEFAULT_ENVIRONMENT } from "../keys/index.js";
 import { sdkConfigResponse } from "./sdk-config.schemas.js";
 import { ifNoneMatchHits, type SdkConfigCache } from "./sdk-config.service.js";
 

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ExperimentConfig, SdkConfig } from "@splitlab/sdk/types";
 import type { Db } from "../../db.js";
-import { listRunningExperiments } from "../experiments/experiments.repo.js";
-import type { ExperimentRow } from "../experiments/experiments.table.js";
+import type { ExperimentRow } from "../experiments/index.js";
+import { listRunningExperiments } from "../experiments/index.js";
 
 /** Maps a running experiment row to the SDK's `ExperimentConfig` (hashVersion 1). */
 export function toExperimentConfig(row: ExperimentRow): ExperimentConfig {

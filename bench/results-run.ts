@@ -1,11 +1,9 @@
-// The body of `npm run bench:results` (bench/results.bench.ts), kept here so it resolves the
-// server's dependencies (drizzle-orm). Not imported by the app.
-import { sql } from "drizzle-orm";
-import type { Db } from "../../db.js";
-import { experiments } from "../experiments/experiments.table.js";
-import { metrics } from "../metrics/metrics.table.js";
-import { ResultsRefresher } from "./results.refresher.js";
-import { computeResults } from "./results.service.js";
+// The body of `npm run bench:results` (bench/results.bench.ts).
+import { type Db, sql } from "../server/src/db.js";
+import { experiments } from "../server/src/features/experiments/experiments.table.js";
+import { metrics } from "../server/src/features/metrics/metrics.table.js";
+import { ResultsRefresher } from "../server/src/features/results/results.refresher.js";
+import { computeResults } from "../server/src/features/results/results.service.js";
 
 const KEY = "bench-exp";
 

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { createTestDb } from "../../../test/test-db.js";
-import { type AppInstance, createApp } from "../../app.js";
-import type { Db } from "../../db.js";
-import { experiments } from "../experiments/experiments.table.js";
+import { type AppInstance, createApp } from "../src/app.js";
+import type { Db } from "../src/db.js";
+import { experiments } from "../src/features/experiments/experiments.table.js";
+import { createTestDb } from "./test-db.js";
 
 /** A running app (createApp on loopback port 0) over an isolated test database. */
 export interface EventsHarness {

@@ -1,9 +1,12 @@
-import { sql } from "drizzle-orm";
-import type { Db } from "../../db.js";
-import { insertAudit } from "../audit/audit.repo.js";
-import { lockUnitDataExclusive } from "../results/results.locks.js";
-import { deleteUnitRows } from "./events.repo.js";
-import type { EraseUnitResponse } from "./events.schemas.js";
+/**
+ * Unit data across features: erasure (privacy requests) and retention. Exposures and events
+ * belong to the events feature, their per-unit aggregates to results, the record of who erased
+ * what to audit; this use case takes the results' unit-data lock and calls each owner.
+ */
+import type { Db } from "../db.js";
+import { insertAudit } from "../features/audit/index.js";
+import { deleteExpiredSlice, deleteUnitRows, type EraseUnitResponse } from "../features/events/index.js";
+import { forgetUnits, lockUnitDataExclusive } from "../features/results/index.js";
 
 /** Dependencies of erasure and retention. */
 export interface RetentionDeps {
@@ -27,6 +30,7 @@ export async function eraseUnit(
   return deps.db.transaction(async (tx) => {
     await lockUnitDataExclusive(tx);
     const counts = await deleteUnitRows(tx, unitId);
+    await forgetUnits(tx, [unitId]);
     const result = { unitId, ...counts };
     await insertAudit(tx, {
       actor,
@@ -56,26 +60,16 @@ export async function purgeExpired(
 ): Promise<{ exposures: number; events: number }> {
   if (!(options.days > 0)) throw new RangeError("retention days must be positive");
   const now = options.now ?? new Date();
-  const cutoff = new Date(now.getTime() - options.days * 24 * 60 * 60 * 1000).toISOString();
+  const cutoff = new Date(now.getTime() - options.days * 24 * 60 * 60 * 1000);
   const slice = options.sliceSize ?? 10_000;
   const purge = async (table: "exposures" | "events"): Promise<number> => {
     let total = 0;
     for (;;) {
       const n = await deps.db.transaction(async (tx) => {
         await lockUnitDataExclusive(tx);
-        const deleted = await tx.execute<{ unit_id: string }>(sql`
-          delete from ${sql.identifier(table)} where (unit_id, id) in (
-            select unit_id, id from ${sql.identifier(table)} where ts < ${cutoff}::timestamptz limit ${slice})
-          returning unit_id`);
-        const units = [...new Set(deleted.rows.map((r) => r.unit_id))];
-        if (units.length > 0) {
-          await tx.execute(sql`
-            update results_state set fingerprint = 'stale: retention purge'
-            where experiment_key in (
-              select distinct experiment_key from results_units where unit_id = any(${sql.param(units)}::text[]))`);
-          await tx.execute(sql`delete from results_units where unit_id = any(${sql.param(units)}::text[])`);
-        }
-        return deleted.rows.length;
+        const units = await deleteExpiredSlice(tx, table, cutoff, slice);
+        await forgetUnits(tx, [...new Set(units)], { reason: "retention purge" });
+        return units.length;
       });
       total += n;
       if (n < slice) return total;
