@@ -83,3 +83,58 @@ describe("route definitions", () => {
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["200", "401", "403", "404"]));
   });
 });
+
+describe("a handler that finishes after the request deadline answered", () => {
+  it("leaves the 503 as the only answer and raises no error (what it found is dropped)", async () => {
+    const express = (await import("express")).default;
+    const { z } = await import("zod");
+    const { requestDeadline } = await import("../limits.js");
+    const { defineRoute, mountRoutes } = await import("./route.js");
+    const errors: unknown[] = [];
+    let finished!: () => void;
+    const handlerDone = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
+    const slow = defineRoute({
+      method: "get",
+      path: "/slow",
+      operationId: "slow",
+      tag: "Test",
+      summary: "Answers late",
+      access: "public",
+      success: { status: 200, description: "late", schema: z.object({ late: z.boolean() }) },
+      errors: [],
+      handler: async () => {
+        await new Promise((r) => setTimeout(r, 150));
+        setImmediate(finished);
+        return { late: true };
+      },
+    });
+    const app = express();
+    app.use(requestDeadline(30, () => false));
+    app.use(mountRoutes([slow], { requireAdmin: (_q, _s, n) => n(), requireSdkKey: (_q, _s, n) => n() }));
+    app.use(
+      (
+        error: unknown,
+        _req: unknown,
+        res: { status: (n: number) => { end: () => void } },
+        _next: unknown,
+      ) => {
+        errors.push(error);
+        res.status(500).end();
+      },
+    );
+    const server = app.listen(0);
+    try {
+      const port = (server.address() as { port: number }).port;
+      const res = await fetch(`http://127.0.0.1:${port}/slow`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("2");
+      await handlerDone;
+      await new Promise((r) => setTimeout(r, 20));
+      expect(errors).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -167,7 +167,9 @@ export function mountRoutes(
         body: body ? parseInput(body, req.body, "body") : undefined,
       };
       const result = await route.handler(input, { req, res });
-      if (result === responded) return;
+      // `responded`: the handler answered itself; headers sent: the request deadline (limits.ts)
+      // already answered 503, and what the handler found is dropped, as documented there.
+      if (result === responded || res.headersSent) return;
       res.status(route.success.status).json(result);
     };
     router[route.method](route.path, ...(route.before ?? []), ...access, ...(route.after ?? []), run);
