@@ -56,9 +56,12 @@ function toWire(e: QueuedEvent): IngestEvent {
 
 const body = (events: QueuedEvent[]) => JSON.stringify({ events: events.map(toWire) });
 
-const sleep = (ms: number) =>
+// close() is awaited by the app, so its waits hold the event loop (`hold`): a Node script that
+// ends with `await client.close()` would otherwise exit mid-retry with its events unsent.
+const sleep = (ms: number, hold?: boolean) =>
   new Promise<void>((resolve) => {
-    unrefTimer(setTimeout(resolve, ms));
+    const t = setTimeout(resolve, ms);
+    if (!hold) unrefTimer(t);
   });
 
 /** The event queue of one client and its delivery; see {@link createDelivery}. */
@@ -227,7 +230,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
         while (queue.length > 0 && canSend() && Date.now() < deadline) {
           // A hanging request must not hold close() past its deadline.
           const outcome = await Promise.race([flush(), sleep(deadline - Date.now())]);
-          if (outcome === "retry") await sleep(Math.min(backoff(), Math.max(0, deadline - Date.now())));
+          if (outcome === "retry") await sleep(Math.min(backoff(), Math.max(0, deadline - Date.now())), true);
         }
       } finally {
         draining = false;

@@ -2,6 +2,12 @@
  * The SDK never drops events silently (issue 10 item 14), against the real server over HTTP
  * (createApp on loopback, a fresh migrated database: PGlite, or PostgreSQL with DATABASE_URL).
  */
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../server/test/test-app.js";
 import { type ClientOptions, createClient } from "../src/client.js";
@@ -173,4 +179,35 @@ describe("SDK delivery never loses events silently", () => {
     expect(errors.at(-1)!.context).toBe("close");
     expect(messages().at(-1)).toMatch(/1 event\(s\) not delivered/);
   }, 60_000);
+
+  it("close() at the end of a Node script keeps the process alive through its retries and delivers", async () => {
+    // The script's only pending work is close()'s wait before a retry: if that timer did not
+    // hold the event loop, Node would exit mid-close (code 13, unsettled top-level await) with
+    // the event undelivered. The first two deliveries fail as a network error would.
+    const dir = mkdtempSync(join(tmpdir(), "sdk-close-"));
+    const script = join(dir, "script.mts");
+    const client = fileURLToPath(new URL("../src/client.ts", import.meta.url));
+    writeFileSync(
+      script,
+      `import { createClient } from ${JSON.stringify(client)};
+let failures = 2;
+const fetch = (url, init) => {
+  if (String(url).endsWith("/api/v1/events") && failures-- > 0) return Promise.reject(new TypeError("fetch failed"));
+  return globalThis.fetch(url, init);
+};
+const c = createClient({ apiHost: process.env.HOST, sdkKey: process.env.KEY, fetch, refreshInterval: 0,
+  storage: null, retryBaseMs: 300, retryMaxMs: 300, closeTimeoutMs: 20000, onError: () => {} });
+c.track("close-keeps-alive", {}, { id: "child-close-1" });
+await c.close();
+process.stdout.write(JSON.stringify(c.stats()));
+`,
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", script], {
+      cwd: fileURLToPath(new URL("../..", import.meta.url)), // where tsx resolves
+      env: { ...process.env, HOST: t.url, KEY: sdkKey },
+      timeout: 60_000,
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ queued: 0 });
+    expect(await count("events", "child-close-")).toBe(1);
+  }, 90_000);
 });
