@@ -111,7 +111,16 @@ async function fillAsPreviousVersion(): Promise<void> {
     from exposures x left join events e on e.unit_id = x.unit_id group by x.unit_id`);
   const fingerprint = fingerprintOf({
     variants: ["control", "treatment"],
-    metrics: [{ key: "orders", eventName: "purchase", type: "sum", windowHours: 24, cap: null }],
+    metrics: [
+      {
+        key: "orders",
+        eventName: "purchase",
+        type: "sum",
+        windowHours: 24,
+        cap: null,
+        cupedLookbackDays: 14,
+      },
+    ],
     bounds: boundsOf({ startedAt, stoppedAt: null }),
   });
   await db.execute(sql`insert into results_state (experiment_key, fingerprint, watermark, unknown_variant_exposures)

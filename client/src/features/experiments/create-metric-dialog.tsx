@@ -8,7 +8,17 @@ import styles from "./editor.module.css";
 import { Field } from "./editor-field.js";
 import { type FieldErrors, issuesToFieldErrors } from "./editor-model.js";
 
-const METRIC_FIELDS = ["key", "name", "eventName", "type", "direction", "windowHours", "cap", "description"];
+const METRIC_FIELDS = [
+  "key",
+  "name",
+  "eventName",
+  "type",
+  "direction",
+  "windowHours",
+  "cap",
+  "cupedLookbackDays",
+  "description",
+];
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 /**
@@ -31,13 +41,25 @@ export function CreateMetricDialog(props: {
     eventName: "",
     type: "binomial" as Metric["type"],
     direction: "increase" as Metric["direction"],
+    cupedLookbackDays: "14",
   });
   const [errors, setErrors] = useState<FieldErrors>({});
   const create = useMutation({
-    mutationFn: () => apiFetch<Metric>("/api/v1/metrics", { method: "POST", body: form }),
+    mutationFn: () =>
+      apiFetch<Metric>("/api/v1/metrics", {
+        method: "POST",
+        body: { ...form, cupedLookbackDays: Number(form.cupedLookbackDays) },
+      }),
     onSuccess: async (metric) => {
       await queryClient.invalidateQueries({ queryKey: ["metrics"] });
-      setForm({ key: "", name: "", eventName: "", type: "binomial", direction: "increase" });
+      setForm({
+        key: "",
+        name: "",
+        eventName: "",
+        type: "binomial",
+        direction: "increase",
+        cupedLookbackDays: "14",
+      });
       setErrors({});
       props.onCreated(metric);
     },
@@ -55,6 +77,10 @@ export function CreateMetricDialog(props: {
     if (!SLUG.test(form.key)) local.key = "use a-z, 0-9, - and _ (start with a letter or digit)";
     if (form.name.trim() === "") local.name = "give the metric a name";
     if (form.eventName.trim() === "") local.eventName = "the event name your app tracks, e.g. purchase";
+    const days = Number(form.cupedLookbackDays);
+    if (form.cupedLookbackDays.trim() === "" || !Number.isInteger(days) || days < 0 || days > 90) {
+      local.cupedLookbackDays = "a whole number of days from 0 (no CUPED) to 90";
+    }
     setErrors(local);
     if (Object.keys(local).length === 0) create.mutate();
   };
@@ -105,6 +131,20 @@ export function CreateMetricDialog(props: {
               <option value="increase">Higher is better</option>
               <option value="decrease">Lower is better</option>
             </select>
+          )}
+        </Field>
+        <Field
+          label="CUPED lookback (days)"
+          hint="Variance reduction: each unit's same metric over this many days before its first exposure is the covariate (0 = none; mean metrics have none)."
+          error={errors.cupedLookbackDays}
+        >
+          {(a) => (
+            <input
+              {...a}
+              inputMode="numeric"
+              value={form.cupedLookbackDays}
+              onChange={(e) => set("cupedLookbackDays", e.target.value)}
+            />
           )}
         </Field>
         {errors.form && (

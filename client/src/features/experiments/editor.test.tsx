@@ -207,12 +207,21 @@ describe("the condition builder and the edit page", () => {
     await fill("Metric name", "Refund");
     await fill("Event name", "refund");
     await userEvent.selectOptions(within(again).getByLabelText("Good direction"), "decrease");
+    await fill("CUPED lookback (days)", "91");
+    await userEvent.click(within(again).getByRole("button", { name: "Create metric" }));
+    expect(errorOf("CUPED lookback (days)")).toBe("a whole number of days from 0 (no CUPED) to 90");
+    await fill("CUPED lookback (days)", "28");
     await userEvent.click(within(again).getByRole("button", { name: "Create metric" }));
     const guardrails = screen.getByRole("group", { name: /Guardrails/ });
     const box = await within(guardrails).findByRole("checkbox", { name: /Refund/ }, { timeout: 10_000 });
     expect((box as HTMLInputElement).checked).toBe(true);
     const metric = await server.api("/api/v1/metrics/refund");
-    expect(metric.body).toMatchObject({ key: "refund", eventName: "refund", direction: "decrease" });
+    expect(metric.body).toMatchObject({
+      key: "refund",
+      eventName: "refund",
+      direction: "decrease",
+      cupedLookbackDays: 28,
+    });
   }, 30_000);
 
   it("edits a running experiment: frozen fields are read-only with the reason, the rest is saved by PATCH", async () => {

@@ -35,11 +35,11 @@ describe("the CUPED panel", () => {
       <ExplainProvider>
         <CupedPanel
           report={report({
-            lookbackDays: 14,
             through: "2026-01-15T00:00:00.000Z",
             metrics: [
               {
                 metric: "revenue",
+                lookbackDays: 14,
                 comparisons: [
                   {
                     variant: "treatment",
@@ -72,6 +72,7 @@ describe("the CUPED panel", () => {
     );
     await userEvent.keyboard("{Escape}");
     expect(row.getByRole("button", { name: "<0.001" })).toBeDefined();
+    expect(screen.getByText(/over the 14 days before each unit's/)).toBeDefined();
   });
 
   it("says why CUPED was not computed, and renders nothing without CUPED", () => {
@@ -80,11 +81,11 @@ describe("the CUPED panel", () => {
     render(
       <CupedPanel
         report={report({
-          lookbackDays: 14,
           through: "2026-01-15T00:00:00.000Z",
           metrics: [
             {
               metric: "revenue",
+              lookbackDays: 14,
               comparisons: [
                 {
                   variant: "treatment",

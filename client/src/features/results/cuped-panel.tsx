@@ -34,7 +34,7 @@ export function CupedPanel({ report }: { report: ResultsReport }) {
         Variance reduction (CUPED)
       </h2>
       <p className={styles.lead}>
-        Each difference adjusted by the same metric over the {cuped.lookbackDays} days before each unit's
+        Each difference adjusted by the same metric over {lookbackText(cuped.metrics)} before each unit's
         first exposure, which removes noise that was there before the test (through{" "}
         {formatDateTime(cuped.through)}). For reference only: the verdicts above use the unadjusted tests;
         fixed-horizon intervals, not adjusted for multiple comparisons.
@@ -110,4 +110,11 @@ export function CupedPanel({ report }: { report: ResultsReport }) {
       </div>
     </section>
   );
+}
+
+/** "the 14 days" when every metric uses the same lookback, else each metric's own. */
+function lookbackText(metrics: { metric: string; lookbackDays: number }[]): string {
+  const days = [...new Set(metrics.map((m) => m.lookbackDays))];
+  if (days.length === 1) return `the ${days[0]} days`;
+  return `its own lookback (${metrics.map((m) => `${m.metric}: ${m.lookbackDays} days`).join(", ")})`;
 }

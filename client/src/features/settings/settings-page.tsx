@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { ApiError, apiFetch } from "../../api/client.js";
+import type { Metric } from "../../api/types.js";
 import { Button } from "../../ui/button.js";
 import { useDocumentTitle } from "../../ui/use-document-title.js";
 import styles from "../experiments/editor.module.css";
@@ -13,14 +14,6 @@ interface ApiKey {
   prefix: string;
   createdAt: string;
   revokedAt: string | null;
-}
-interface Metric {
-  key: string;
-  name: string;
-  eventName: string;
-  type: string;
-  direction: string;
-  windowHours: number;
 }
 interface Layer {
   key: string;
@@ -223,7 +216,10 @@ function MetricsSection() {
         {metrics.data?.metrics.map((m) => (
           <li key={m.key}>
             <strong>{m.name}</strong> <code>{m.key}</code>: {m.type} of “{m.eventName}” events within{" "}
-            {m.windowHours} h of exposure; {m.direction} is good
+            {m.windowHours} h of exposure; {m.direction} is good;{" "}
+            {m.type === "mean" || m.cupedLookbackDays === 0
+              ? "no CUPED adjustment"
+              : `CUPED over the ${m.cupedLookbackDays} days before exposure`}
           </li>
         ))}
       </ul>

@@ -2,6 +2,15 @@ import { z } from "zod";
 import { displayName, longText, slug } from "../../shared/schemas.js";
 import { METRIC_TYPES } from "./metrics.table.js";
 
+const cupedLookbackDays = z
+  .number()
+  .int()
+  .min(0)
+  .max(90)
+  .describe(
+    "CUPED: the covariate is this metric over this many days before each unit's first exposure (0 = no CUPED adjustment; mean metrics have none)",
+  );
+
 const fields = {
   name: displayName,
   description: longText.default(""),
@@ -24,6 +33,7 @@ const fields = {
     .nullable()
     .default(null)
     .describe("winsorize per-unit values above this"),
+  cupedLookbackDays: cupedLookbackDays.default(14),
 };
 
 function checkCap(m: { type?: string | undefined; cap?: number | null | undefined }, ctx: z.RefinementCtx) {
@@ -55,6 +65,7 @@ export const updateMetricRequest = z
       .optional(),
     direction: z.enum(["increase", "decrease"]).optional(),
     cap: z.number().finite().positive().nullable().optional(),
+    cupedLookbackDays: cupedLookbackDays.optional(),
   })
   .meta({ id: "UpdateMetricRequest" });
 /** Parsed update request. */
@@ -71,6 +82,7 @@ export const metricResponse = z
     windowHours: z.number().int(),
     direction: z.enum(["increase", "decrease"]),
     cap: z.number().nullable(),
+    cupedLookbackDays: z.number().int(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -17,6 +17,7 @@ export function toMetricResponse(row: MetricRow): MetricResponse {
     windowHours: row.windowHours,
     direction: row.direction,
     cap: row.cap,
+    cupedLookbackDays: row.cupedLookbackDays,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

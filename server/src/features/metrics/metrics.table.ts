@@ -18,6 +18,8 @@ export const metrics = pgTable(
     direction: text("direction").$type<"increase" | "decrease">().notNull().default("increase"),
     /** Winsorization: per-unit values above `cap` count as `cap`. */
     cap: doublePrecision("cap"),
+    /** CUPED: the covariate is this metric over this many days before first exposure; 0 = none. */
+    cupedLookbackDays: integer("cuped_lookback_days").notNull().default(14),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },

@@ -259,9 +259,14 @@ export const resultsReportResponse = z
     seriesThrough: z.string().optional().describe("looks: the data watermark the looks were computed at"),
     cuped: z
       .object({
-        lookbackDays: z.number(),
         through: z.string(),
-        metrics: z.array(z.object({ metric: z.string(), comparisons: z.array(cupedComparison) })),
+        metrics: z.array(
+          z.object({
+            metric: z.string(),
+            lookbackDays: z.number().describe("the covariate's window before first exposure, in days"),
+            comparisons: z.array(cupedComparison),
+          }),
+        ),
       })
       .optional()
       .describe("CUPED-adjusted comparisons (informative: the decision uses the unadjusted tests)"),

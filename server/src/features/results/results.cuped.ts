@@ -20,9 +20,6 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db.js";
 import { insideBounds, list, type MetricSpec, RESULTS_VALUE_BOUND, type TimeBounds } from "./results.sql.js";
 
-/** Default lookback window of the covariate, in days. */
-export const CUPED_LOOKBACK_DAYS = 14;
-
 /** Sums of one metric and its covariate in one variant. */
 export interface CupedSums {
   variant: string;
@@ -60,14 +57,16 @@ function cupedSql(
   metrics: MetricSpec[],
   bounds: TimeBounds,
   watermark: Date,
-  days: number,
 ): SQL {
   const names = [...new Set(metrics.map((m) => m.eventName))];
-  const lookback = sql`make_interval(days => ${Math.trunc(days)}::int)`;
+  const days = (m: MetricSpec) => sql`make_interval(days => ${Math.trunc(m.cupedLookbackDays)}::int)`;
+  // Each metric's pre-period is its own lookback; the join reads the longest of them.
+  const lookback = days(metrics.reduce((a, b) => (b.cupedLookbackDays > a.cupedLookbackDays ? b : a)));
+  const inPre = (m: MetricSpec) => sql`e.name = ${m.eventName} and e.ts >= b.first_ts - ${days(m)}`;
   const value = sql`case when e.value is null then null else least(greatest(e.value, ${-RESULTS_VALUE_BOUND}::float8), ${RESULTS_VALUE_BOUND}::float8) end`;
   const arr = (parts: SQL[]) => sql`array[${sql.join(parts, sql`, `)}]::float8[]`;
-  const pn = arr(metrics.map((m) => sql`count(e.ts) filter (where e.name = ${m.eventName})`));
-  const ps = arr(metrics.map((m) => sql`coalesce(sum(${value}) filter (where e.name = ${m.eventName}), 0)`));
+  const pn = arr(metrics.map((m) => sql`count(e.ts) filter (where ${inPre(m)})`));
+  const ps = arr(metrics.map((m) => sql`coalesce(sum(${value}) filter (where ${inPre(m)}), 0)`));
   const sums = metrics
     .map((m, idx) => {
       const x = unitValue(m, idx + 1, "u.");
@@ -96,7 +95,10 @@ function cupedSql(
     group by u.variant_key`;
 }
 
-/** Reads the CUPED sums of every non-mean metric (see the file comment). */
+/**
+ * Reads the CUPED sums of every non-mean metric with a lookback (`cupedLookbackDays` > 0; see
+ * the file comment), each over its own lookback window.
+ */
 export async function readCupedSums(
   db: Db,
   input: {
@@ -106,23 +108,15 @@ export async function readCupedSums(
     metrics: MetricSpec[];
     bounds: TimeBounds;
     watermark: Date;
-    lookbackDays?: number;
   },
 ): Promise<CupedTable> {
-  if (input.metrics.length === 0) return {};
+  const metrics = input.metrics.filter((m) => m.type !== "mean" && m.cupedLookbackDays > 0);
+  if (metrics.length === 0) return {};
   const result = await db.execute<Record<string, unknown>>(
-    cupedSql(
-      input.experimentKey,
-      input.environment,
-      input.metrics,
-      input.bounds,
-      input.watermark,
-      input.lookbackDays ?? CUPED_LOOKBACK_DAYS,
-    ),
+    cupedSql(input.experimentKey, input.environment, metrics, input.bounds, input.watermark),
   );
   const table: CupedTable = {};
-  input.metrics.forEach((m, i) => {
-    if (m.type === "mean") return;
+  metrics.forEach((m, i) => {
     table[m.key] = result.rows.map((row) => {
       const num = (k: string) => Number(row[`m${i}_${k}`] ?? 0);
       return {

@@ -52,6 +52,7 @@ export async function loadResultsDefinition(db: Db, key: string): Promise<Result
         eventName: m.eventName,
         windowHours: m.windowHours,
         cap: m.cap,
+        cupedLookbackDays: m.cupedLookbackDays,
       });
     }
   }

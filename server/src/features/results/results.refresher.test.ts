@@ -449,6 +449,8 @@ describe("CUPED", () => {
       varianceReduction: number;
       unadjustedEstimate: number;
       unadjustedPValue: number;
+      adjustedEstimate30: number;
+      theta30: number;
     };
     const start = Date.now() - 10 * 86_400_000;
     await createExperiment("cuped", new Date(start).toISOString());
@@ -475,8 +477,8 @@ describe("CUPED", () => {
     await t.instance.refresher.refresh("cuped");
     await t.instance.refresher.computeLooks("cuped");
     const body = (await t.request("GET", "/api/v1/experiments/cuped/results")).body;
-    expect(body.cuped.lookbackDays).toBe(14);
     const revenue = body.cuped.metrics.find((m: { metric: string }) => m.metric === "revenue");
+    expect(revenue.lookbackDays).toBe(14);
     const c = revenue.comparisons[0];
     expect(c.status).toBe("ok");
     // R: coef(lm(y ~ arm + x)) (server/test/reference/results-cuped.R)
@@ -495,5 +497,26 @@ describe("CUPED", () => {
         ref.metric.slice(30).reduce((a, b) => a + b, 0),
       ].map((x) => expect.closeTo(x, 9)),
     );
+
+    // The lookback is the metric's: 30 days also reach the purchase 20 days before exposure
+    // (R: coef(lm(y ~ arm + I(x + 3 y + 7))), results-cuped.R); 0 turns CUPED off for it.
+    const cupedOf = async () =>
+      (await t.request("GET", "/api/v1/experiments/cuped/results")).body.cuped.metrics.find(
+        (m: { metric: string }) => m.metric === "revenue",
+      );
+    const patch = (days: number) =>
+      t.request("PATCH", "/api/v1/metrics/revenue", { body: { cupedLookbackDays: days } });
+    expect((await patch(30)).body.cupedLookbackDays).toBe(30);
+    await t.instance.refresher.computeLooks("cuped");
+    const longer = await cupedOf();
+    expect(longer.lookbackDays).toBe(30);
+    expect(longer.comparisons[0].theta).toBeCloseTo(ref.theta30, 9);
+    expect(longer.comparisons[0].adjusted.estimate).toBeCloseTo(ref.adjustedEstimate30, 9);
+    expect((await patch(0)).status).toBe(200);
+    await t.instance.refresher.computeLooks("cuped");
+    expect(await cupedOf()).toBeUndefined();
+    const bad = await t.request("PATCH", "/api/v1/metrics/revenue", { body: { cupedLookbackDays: 91 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/cupedLookbackDays/);
   });
 });

@@ -8,7 +8,7 @@ import {
   judge,
   type MetricReport,
 } from "./results.analysis.js";
-import { CUPED_LOOKBACK_DAYS, type CupedComparison, compareCuped } from "./results.cuped.js";
+import { type CupedComparison, compareCuped } from "./results.cuped.js";
 import {
   checkHealth,
   computePower,
@@ -31,7 +31,8 @@ export interface ReportInput {
     variants: { key: string; weight: number }[];
     analysis: { alpha: number; sequential: boolean; correction: "none" | "holm" | "bh" };
   };
-  metrics: AnalysisMetric[];
+  /** With each metric's CUPED lookback (days; 0 = none), which the report's CUPED part states. */
+  metrics: (AnalysisMetric & { cupedLookbackDays?: number })[];
   rows: VariantDayRow[];
   segments?: { dimension: string; rows: SegmentRow[] };
   watermark: Date;
@@ -92,14 +93,13 @@ export interface ResultsReport {
   seriesThrough?: string;
   /**
    * CUPED (computed by the worker with the looks, through `through`): per non-ratio metric, each
-   * treatment vs control unadjusted and adjusted by the same metric over the `lookbackDays`
+   * treatment vs control unadjusted and adjusted by the same metric over its `lookbackDays`
    * before each unit's first exposure, with θ and the variance reduction. Informative: the
    * decision uses the unadjusted tests.
    */
   cuped?: {
-    lookbackDays: number;
     through: string;
-    metrics: { metric: string; comparisons: CupedComparison[] }[];
+    metrics: { metric: string; lookbackDays: number; comparisons: CupedComparison[] }[];
   };
   breakdown?: {
     dimension: string;
@@ -245,11 +245,18 @@ export function buildReport(input: ReportInput): ResultsReport {
   if (input.looks) {
     const table = input.looks.cuped;
     report.cuped = {
-      lookbackDays: CUPED_LOOKBACK_DAYS,
       through: input.looks.watermark.toISOString(),
       metrics: input.metrics.flatMap((m) => {
         const rows = table[m.key];
-        return rows ? [{ metric: m.key, comparisons: compareCuped(rows, variants, alpha) }] : [];
+        return rows
+          ? [
+              {
+                metric: m.key,
+                lookbackDays: m.cupedLookbackDays ?? 0,
+                comparisons: compareCuped(rows, variants, alpha),
+              },
+            ]
+          : [];
       }),
     };
   }

@@ -23,6 +23,8 @@ export interface MetricSpec {
   type: MetricType;
   windowHours: number;
   cap: number | null;
+  /** CUPED covariate window before first exposure, in days; 0 = no covariate. */
+  cupedLookbackDays: number;
 }
 
 /**

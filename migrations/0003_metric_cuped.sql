@@ -1,0 +1,1 @@
+ALTER TABLE "metrics" ADD COLUMN "cuped_lookback_days" integer DEFAULT 14 NOT NULL;
