@@ -42,6 +42,12 @@ const app = await startTestApp();
 app.instance.refresher.start();
 const call = (method: string, path: string, body?: unknown) =>
   app.request(method, path, body ? { body } : {});
+// Archived, not just stopped: a stopped experiment stays in the worker's refresh for its
+// attribution windows, and 200 of them would make every later run wait on their refreshes.
+const retire = async (key: string) => {
+  await call("POST", `/api/v1/experiments/${key}/stop`, { decision: "inconclusive" });
+  await call("POST", `/api/v1/experiments/${key}/archive`);
+};
 try {
   let falsePositives = 0;
   const t0 = performance.now();
@@ -55,7 +61,7 @@ try {
     });
     const report = r.reports[0]!;
     if (report.primary!.comparisons.some((c) => c.significant)) falsePositives++;
-    await call("POST", `/api/v1/experiments/${report.key}/stop`, { decision: "inconclusive" });
+    await retire(report.key);
   }
   if (seeds > 0) {
     const [lo, hi] = wilson(falsePositives, seeds);
@@ -84,7 +90,7 @@ try {
     // Two primary metrics under Holm: the first step tests at alpha / 2, the last at alpha.
     predicted += sequentialPower({ ...plan, alpha: 0.05 }).power ?? 0;
     predictedHolm += sequentialPower({ ...plan, alpha: 0.025 }).power ?? 0;
-    await call("POST", `/api/v1/experiments/${report.key}/stop`, { decision: "inconclusive" });
+    await retire(report.key);
   }
   const [dlo, dhi] = wilson(detected, checkoutSeeds);
   process.stdout.write(
