@@ -1,6 +1,6 @@
-import { chooseVariantIndex, inRange } from "./bucket.js";
-import { evaluateCondition } from "./condition.js";
-import { hashToLayerUnit, hashToUnit } from "./hash.js";
+import { type BucketRange, bucketRanges, chooseBucket, inRange } from "./bucket.js";
+import { conditionMatcher, type Matcher } from "./condition.js";
+import { hashToLayerUnit, murmur3Prefixed } from "./hash.js";
 import type { Attributes, ExperimentConfig, Json } from "./types.js";
 
 /**
@@ -56,6 +56,48 @@ function result(
 }
 
 /**
+ * An experiment with what assignment needs worked out once (when the config loads) instead of
+ * on every call: whether it runs, its unit attribute and seed, its compiled targeting condition
+ * and its bucket ranges. `hash` is written by each assignment that hashed: the uint32 murmur3 of
+ * the unit (the client's exposure dedupe reuses it as its key's hash).
+ */
+export interface PreparedExperiment {
+  readonly experiment: ExperimentConfig | null | undefined;
+  readonly running: boolean;
+  readonly unitAttribute: string;
+  readonly seed: string;
+  readonly match: Matcher;
+  readonly ranges: BucketRange[];
+  hash: number;
+}
+
+/** Precomputes an experiment for {@link assignPrepared} (configs are not mutated after they arrive). */
+export function prepareExperiment(experiment: ExperimentConfig | null | undefined): PreparedExperiment {
+  const running = !!(
+    experiment &&
+    experiment.active !== false &&
+    experiment.hashVersion === 1 &&
+    Array.isArray(experiment.variants) &&
+    experiment.variants.length > 0
+  );
+  return {
+    experiment,
+    running,
+    unitAttribute: (running && experiment!.unitAttribute) || "id",
+    seed: running ? experiment!.seed || experiment!.key : "",
+    // A falsy condition matches everyone, as does a missing one.
+    match: conditionMatcher((running && experiment!.condition) || null),
+    ranges: running
+      ? bucketRanges(
+          experiment!.variants.map((v) => v.weight),
+          experiment!.coverage,
+        )
+      : [],
+    hash: 0,
+  };
+}
+
+/**
  * The unit id of `user` for an experiment: the value of its unit attribute (default `id`)
  * as a string. Strings and finite numbers are accepted; anything else, or "", gives null.
  *
@@ -103,31 +145,29 @@ export function assignInto(
   experiment: ExperimentConfig | null | undefined,
   user: User,
 ): Assignment {
-  if (
-    !experiment ||
-    experiment.active === false ||
-    experiment.hashVersion !== 1 ||
-    !Array.isArray(experiment.variants) ||
-    experiment.variants.length === 0
-  ) {
-    return result(out, experiment, 0, false, "not-running", null);
-  }
-  const unitId = unitIdOf(user, experiment.unitAttribute);
-  if (unitId === null) return result(out, experiment, 0, false, "no-unit-id", null);
+  return assignPrepared(out, prepareExperiment(experiment), user);
+}
 
-  const forcedKey = experiment.forced?.[unitId];
+/** {@link assignInto} for an experiment prepared once by {@link prepareExperiment} (the client's hot path). */
+export function assignPrepared(out: Assignment, prepared: PreparedExperiment, user: User): Assignment {
+  const experiment = prepared.experiment;
+  if (!prepared.running) return result(out, experiment, 0, false, "not-running", null);
+  const e = experiment!;
+  const unitId = unitIdOf(user, prepared.unitAttribute);
+  if (unitId === null) return result(out, e, 0, false, "no-unit-id", null);
+
+  const forcedKey = e.forced?.[unitId];
   if (forcedKey !== undefined) {
-    const index = experiment.variants.findIndex((v) => v.key === forcedKey);
-    if (index >= 0) return result(out, experiment, index, true, "forced", unitId);
+    const index = e.variants.findIndex((v) => v.key === forcedKey);
+    if (index >= 0) return result(out, e, index, true, "forced", unitId);
   }
-  if (experiment.condition && !evaluateCondition(experiment.condition, user)) {
-    return result(out, experiment, 0, false, "targeting", unitId);
+  if (!prepared.match(user)) return result(out, e, 0, false, "targeting", unitId);
+  if (e.layer && !inRange(hashToLayerUnit(e.layer.key, unitId), e.layer.range)) {
+    return result(out, e, 0, false, "layer", unitId);
   }
-  if (experiment.layer && !inRange(hashToLayerUnit(experiment.layer.key, unitId), experiment.layer.range)) {
-    return result(out, experiment, 0, false, "layer", unitId);
-  }
-  const u = hashToUnit(experiment.seed || experiment.key, unitId);
-  const index = chooseVariantIndex(u, experiment.variants, experiment.coverage);
-  if (index < 0) return result(out, experiment, 0, false, "coverage", unitId);
-  return result(out, experiment, index, true, "assigned", unitId);
+  const hash = murmur3Prefixed(false, prepared.seed, unitId);
+  prepared.hash = hash;
+  const index = chooseBucket(hash / 4294967296, prepared.ranges);
+  if (index < 0) return result(out, e, 0, false, "coverage", unitId);
+  return result(out, e, index, true, "assigned", unitId);
 }

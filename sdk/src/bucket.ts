@@ -55,7 +55,7 @@ export function inRange(u: number, range: readonly [number, number]): boolean {
 
 /**
  * Index of the variant whose range (as built by {@link bucketRanges}, same arithmetic) contains
- * `u`, or -1 outside coverage. Allocation-free; used on the assignment hot path.
+ * `u`, or -1 outside coverage.
  *
  * @example chooseVariantIndex(0.6, [{ weight: 0.5 }, { weight: 0.5 }], 0.5) // 1
  */
@@ -64,12 +64,11 @@ export function chooseVariantIndex(
   variants: readonly { weight: number }[],
   coverage: number,
 ): number {
-  const cov = clampCoverage(coverage);
-  let start = 0;
-  for (let i = 0; i < variants.length; i++) {
-    const w = cleanWeight(variants[i]!.weight);
-    if (u >= start && u < start + cov * w) return i;
-    start += w;
-  }
-  return -1;
+  return chooseBucket(
+    u,
+    bucketRanges(
+      variants.map((v) => v.weight),
+      coverage,
+    ),
+  );
 }

@@ -1,4 +1,11 @@
-import { type Assignment, assignInto, type User, unitIdOf } from "./assign.js";
+import {
+  type Assignment,
+  assignPrepared,
+  type PreparedExperiment,
+  prepareExperiment,
+  type User,
+  unitIdOf,
+} from "./assign.js";
 import { validateCondition } from "./condition.js";
 import { createDelivery, type DeliveryStats } from "./delivery.js";
 import { createSeenUnits, type SeenUnits } from "./lru.js";
@@ -106,6 +113,15 @@ export interface Client {
 
 const STORAGE_PREFIX = "abtest:config:";
 
+/** An experiment of the config in use: prepared for assignment, with its exposure memory. */
+interface Entry {
+  prepared: PreparedExperiment;
+  seen: SeenUnits | null;
+}
+
+/** Assignment of an experiment the config does not have. */
+const UNKNOWN = prepareExperiment(null);
+
 function isSdkConfig(value: unknown): value is SdkConfig {
   const v = value as SdkConfig | null;
   return typeof v === "object" && v !== null && typeof v.version === "string" && Array.isArray(v.experiments);
@@ -169,7 +185,7 @@ export function createClient(clientOptions: ClientOptions): Client {
   let closed = false;
   let config: SdkConfig | null = null;
   let etag: string | null = null;
-  let experiments = new Map<string, ExperimentConfig>();
+  let experiments = new Map<string, Entry>();
   const listeners = new Set<() => void>();
   const dedupeSize = Math.max(1, options.dedupeSize ?? 10_000);
   const exposureAttributes = options.exposureAttributes?.length ? options.exposureAttributes : undefined;
@@ -201,9 +217,9 @@ export function createClient(clientOptions: ClientOptions): Client {
   function setConfig(next: SdkConfig, nextEtag: string | null): void {
     config = next;
     etag = nextEtag;
-    const map = new Map<string, ExperimentConfig>();
+    const map = new Map<string, Entry>();
     for (const e of next.experiments) {
-      map.set(e.key, e);
+      map.set(e.key, { prepared: prepareExperiment(e), seen: seen.get(e.key) ?? null });
       // An invalid condition matches no one (evaluateCondition fails closed): say why, once.
       const issue = e.condition ? validateCondition(e.condition)[0] : null;
       if (issue) {
@@ -300,19 +316,20 @@ export function createClient(clientOptions: ClientOptions): Client {
   const scratch = notRunning();
 
   function assign(experimentKey: string, who: User | undefined, out: Assignment): Assignment {
-    const experiment = experiments.get(experimentKey);
+    const entry = experiments.get(experimentKey);
     try {
-      const result = assignInto(out, experiment, who ?? user);
+      const result = assignPrepared(out, entry?.prepared ?? UNKNOWN, who ?? user);
       if (result.reason === "assigned" && !closed) {
         const variant = result.variant!;
         const unitId = result.unitId!;
-        let units = seen.get(experimentKey);
-        if (units === undefined) {
-          units = createSeenUnits(dedupeSize);
+        const hash = entry!.prepared.hash;
+        let units = entry!.seen;
+        if (units === null) {
+          units = seen.get(experimentKey) ?? createSeenUnits(dedupeSize);
           seen.set(experimentKey, units);
+          entry!.seen = units;
         }
-        if (units.add(unitId, variant)) {
-          const attributes = exposureAttributes && pickAttributes(who ?? user, exposureAttributes);
+        if (units.add(unitId, variant, hash)) {
           const queued = delivery.push({
             type: "exposure",
             experiment: experimentKey,
@@ -320,18 +337,18 @@ export function createClient(clientOptions: ClientOptions): Client {
             unitId,
             time: now(),
             seq: 0,
-            ...(attributes ? { attributes } : {}),
+            attributes: exposureAttributes && pickAttributes(who ?? user, exposureAttributes),
           });
           // Not queued (queue full): not remembered either, so the next call logs it.
           if (queued) enqueueSize();
-          else units.forget(unitId);
+          else units.forget(unitId, hash);
         }
       }
       return result;
     } catch (error) {
       report(error, "getAssignment");
       try {
-        return fallbackAssignment(experiment);
+        return fallbackAssignment(entry?.prepared.experiment ?? undefined);
       } catch {
         return notRunning();
       }
@@ -386,7 +403,7 @@ export function createClient(clientOptions: ClientOptions): Client {
           if (delivery.size > 0) scheduleFlushSoon();
         } else {
           delivery.clear();
-          seen.clear();
+          for (const units of seen.values()) units.clear();
           storage?.removeItem(storageKey);
         }
       } catch (error) {

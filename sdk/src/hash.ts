@@ -1,37 +1,55 @@
 /** 2^32: divides a uint32 hash into [0, 1). */
 const TWO_POW_32 = 4294967296;
 
-// One encoder and one scratch buffer for the whole module: hashing allocates nothing per call
-// except when an id longer than the buffer arrives (the buffer then grows once).
-const encoder = new TextEncoder();
+// One scratch buffer for the whole module: hashing allocates nothing per call except when an id
+// longer than the buffer arrives (the buffer then grows once). The UTF-8 bytes of the last prefix
+// (`key + ":"`, or `"layer:" + key + ":"`) stay at its start; the prefix is identified by
+// (layer, key), so a repeated seed costs one string comparison and no concatenation.
 let scratch = new Uint8Array(256);
-// tails[n] is scratch.subarray(n), created once and reused (encodeInto writes from index 0).
-let tails: Uint8Array[] = [];
-// The UTF-8 bytes of the last prefix stay at the start of `scratch`. The prefix is
-// `key + ":"` (experiment seed) or `"layer:" + key + ":"`; it is identified by (layer, key) so a
-// repeated seed costs one string comparison and no concatenation.
 let lastKey: string | null = null;
 let lastIsLayer = false;
 let lastPrefixBytes = 0;
 
+/**
+ * Writes the UTF-8 encoding of `text` into `scratch` from `at`; returns the end. Lone UTF-16
+ * surrogates become U+FFFD (EF BF BD), as `TextEncoder` does. The caller made room for 3 bytes
+ * per UTF-16 code unit (the most UTF-8 needs).
+ */
+function encodeAt(text: string, at: number): number {
+  const b = scratch;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      b[at++] = c;
+      continue;
+    }
+    if (c < 0x800) {
+      b[at++] = 0xc0 | (c >> 6);
+    } else {
+      if (c >= 0xd800 && c < 0xe000) {
+        const d = text.charCodeAt(i + 1); // NaN past the end
+        if (c < 0xdc00 && d >= 0xdc00 && d < 0xe000) {
+          c = 0x10000 + ((c - 0xd800) << 10) + d - 0xdc00;
+          i++;
+          b[at++] = 0xf0 | (c >> 18);
+          b[at++] = 0x80 | ((c >> 12) & 63);
+        } else c = 0xfffd;
+      }
+      if (c < 0x10000) b[at++] = 0xe0 | (c >> 12);
+      b[at++] = 0x80 | ((c >> 6) & 63);
+    }
+    b[at++] = 0x80 | (c & 63);
+  }
+  return at;
+}
+
 function ensureCapacity(codeUnits: number): void {
-  // UTF-8 needs at most 3 bytes per UTF-16 code unit.
   const needed = codeUnits * 3;
   if (needed <= scratch.length) return;
   let size = scratch.length;
   while (size < needed) size *= 2;
   scratch = new Uint8Array(size);
-  tails = [];
   lastKey = null;
-}
-
-function tailFrom(offset: number): Uint8Array {
-  let tail = tails[offset];
-  if (tail === undefined) {
-    tail = scratch.subarray(offset);
-    tails[offset] = tail;
-  }
-  return tail;
 }
 
 const C1 = 0xcc9e2d51;
@@ -44,12 +62,13 @@ function mixK(h: number, k: number): number {
 }
 
 /**
- * MurmurHash3_x86_32 with seed 0 of `bytes[0 .. length)`: Austin Appleby's algorithm
+ * MurmurHash3_x86_32 with seed 0 of `scratch[0 .. length)`: Austin Appleby's algorithm
  * (smhasher, MurmurHash3.cpp) with 32-bit `Math.imul` arithmetic. The vectors in
  * sdk/test/vectors.json come from Python's `mmh3`, and the test checks a second,
  * independently written implementation.
  */
-function murmur3(bytes: Uint8Array, length: number): number {
+function murmur3(length: number): number {
+  const bytes = scratch;
   let h = 0;
   const end = length & ~3;
   for (let i = 0; i < end; i += 4) {
@@ -81,25 +100,24 @@ function murmur3(bytes: Uint8Array, length: number): number {
 export function murmur3Utf8(text: string): number {
   ensureCapacity(text.length);
   lastKey = null;
-  const { written } = encoder.encodeInto(text, scratch);
-  return murmur3(scratch, written);
+  return murmur3(encodeAt(text, 0));
 }
 
 /**
- * murmur3_x86_32(UTF-8(prefix + text), 0) with prefix `key + ":"` (or `"layer:" + key + ":"`),
- * without building the concatenated string: the prefix bytes stay in the buffer while the
- * same key repeats. Equal to `murmur3Utf8(prefix + text)` because the UTF-8 of a concatenation
- * is the concatenation of the UTF-8 encodings when the prefix ends in a whole code point (":").
+ * murmur3_x86_32(UTF-8(prefix + text), 0) as a uint32, with prefix `key + ":"` (or
+ * `"layer:" + key + ":"`), without building the concatenated string: the prefix bytes stay in
+ * the buffer while the same key repeats. Equal to `murmur3Utf8(prefix + text)` because the
+ * UTF-8 of a concatenation is the concatenation of the UTF-8 encodings when the prefix ends in
+ * a whole code point (":").
  */
-function murmur3Prefixed(layer: boolean, key: string, text: string): number {
+export function murmur3Prefixed(layer: boolean, key: string, text: string): number {
   ensureCapacity(key.length + 7 + text.length);
   if (key !== lastKey || layer !== lastIsLayer) {
-    lastPrefixBytes = encoder.encodeInto(layer ? `layer:${key}:` : `${key}:`, scratch).written;
+    lastPrefixBytes = encodeAt(":", encodeAt(key, layer ? encodeAt("layer:", 0) : 0));
     lastKey = key;
     lastIsLayer = layer;
   }
-  const { written } = encoder.encodeInto(text, tailFrom(lastPrefixBytes));
-  return murmur3(scratch, lastPrefixBytes + written);
+  return murmur3(encodeAt(text, lastPrefixBytes));
 }
 
 /**

@@ -1,17 +1,21 @@
 /**
  * Bounded memory of which variant each unit was logged with (one per experiment), used to log
  * each (experiment, unit, variant) exposure once. A 2-way set-associative cache with LRU
- * inside each set: a unit id hashes (FNV-1a over its UTF-16 code units) to a set of two slots;
+ * inside each set: a unit id hashes (the caller's hash of it, e.g. the assignment's murmur3, else
+ * FNV-1a over its UTF-16 code units) to a set of two slots;
  * a hit moves it to the front slot, a new unit takes the front slot and pushes the older one
  * to the back, evicting the least recently used of the two. Fixed arrays: O(1) per call,
  * nothing allocated after construction, memory bounded by `capacity` (rounded up to a power
  * of two). Eviction is per set, so it approximates a global LRU of the same size.
  */
 export interface SeenUnits {
-  /** Record `unitId` -> `variant`; true when this pair was not remembered (log it), else false. */
-  add(unitId: string, variant: string): boolean;
+  /**
+   * Record `unitId` -> `variant`; true when this pair was not remembered (log it), else false.
+   * `hash` is any uint32 hash of `unitId`, the same one for every call with that id.
+   */
+  add(unitId: string, variant: string, hash?: number): boolean;
   /** Forget `unitId` (its exposure could not be queued), so the next `add` logs it again. */
-  forget(unitId: string): void;
+  forget(unitId: string, hash?: number): void;
   /** Forget everything. */
   clear(): void;
 }
@@ -30,8 +34,7 @@ export function createSeenUnits(capacity: number): SeenUnits {
     return h >>> 0;
   };
   return {
-    add(unitId, variant) {
-      const h = hash(unitId);
+    add(unitId, variant, h = hash(unitId)) {
       const front = (h & mask) * 2;
       const back = front + 1;
       if (hashes[front] === h && ids[front] === unitId) {
@@ -50,8 +53,8 @@ export function createSeenUnits(capacity: number): SeenUnits {
       variants[front] = variant;
       return !known;
     },
-    forget(unitId) {
-      const front = (hash(unitId) & mask) * 2;
+    forget(unitId, h = hash(unitId)) {
+      const front = (h & mask) * 2;
       for (let slot = front; slot < front + 2; slot++) {
         if (ids[slot] === unitId) {
           ids[slot] = variants[slot] = null;
