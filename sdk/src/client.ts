@@ -177,7 +177,7 @@ export function createClient(clientOptions: ClientOptions): Client {
   const flushInterval = options.flushInterval ?? 5_000;
   const batchSize = Math.max(1, Math.min(1000, options.batchSize ?? 100));
   const closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
-  const now = typeof options.now === "function" ? options.now : Date.now;
+  const now = typeof options.now === "function" ? options.now : cachedClock();
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
 
   let user: User = options.user ?? {};
@@ -186,6 +186,8 @@ export function createClient(clientOptions: ClientOptions): Client {
   let config: SdkConfig | null = null;
   let etag: string | null = null;
   let experiments = new Map<string, Entry>();
+  let lastKey: string | null = null; // the last experiment asked for, and its entry
+  let lastEntry: Entry | undefined;
   const listeners = new Set<() => void>();
   const dedupeSize = Math.max(1, options.dedupeSize ?? 10_000);
   const exposureAttributes = options.exposureAttributes?.length ? options.exposureAttributes : undefined;
@@ -227,6 +229,7 @@ export function createClient(clientOptions: ClientOptions): Client {
       }
     }
     experiments = map;
+    lastKey = null;
     for (const listener of listeners) {
       try {
         listener();
@@ -316,7 +319,12 @@ export function createClient(clientOptions: ClientOptions): Client {
   const scratch = notRunning();
 
   function assign(experimentKey: string, who: User | undefined, out: Assignment): Assignment {
-    const entry = experiments.get(experimentKey);
+    // The same experiment is asked for again and again: one string comparison, no map lookup.
+    if (experimentKey !== lastKey) {
+      lastKey = experimentKey;
+      lastEntry = experiments.get(experimentKey);
+    }
+    const entry = lastEntry;
     try {
       const result = assignPrepared(out, entry?.prepared ?? UNKNOWN, who ?? user);
       if (result.reason === "assigned" && !closed) {
@@ -330,16 +338,18 @@ export function createClient(clientOptions: ClientOptions): Client {
           entry!.seen = units;
         }
         if (units.add(unitId, variant, hash)) {
-          const queued = delivery.push({
-            type: "exposure",
-            experiment: experimentKey,
-            variant,
-            unitId,
-            time: now(),
-            seq: 0,
-            attributes: exposureAttributes && pickAttributes(who ?? user, exposureAttributes),
-          });
           // Not queued (queue full): not remembered either, so the next call logs it.
+          const queued =
+            !delivery.refuse() &&
+            delivery.push({
+              type: "exposure",
+              experiment: experimentKey,
+              variant,
+              unitId,
+              time: now(),
+              seq: 0,
+              attributes: exposureAttributes && pickAttributes(who ?? user, exposureAttributes),
+            });
           if (queued) enqueueSize();
           else units.forget(unitId, hash);
         }
@@ -441,6 +451,28 @@ export function createClient(clientOptions: ClientOptions): Client {
         report(error, "close");
       }
     },
+  };
+}
+
+/**
+ * `Date.now` read at most once per 64 stamps within one synchronous run of code: a stamp is
+ * reused until 64 more were taken or the current task's microtasks run, whichever is first, so
+ * a loop of `getVariant` calls does not pay for a clock read each (the error is bounded by
+ * that one synchronous run). Stamps never go back in time unless the system clock does.
+ */
+function cachedClock(): () => number {
+  let time = 0;
+  let uses = 0;
+  const expire = () => {
+    uses = 0;
+  };
+  return () => {
+    if (uses === 0) {
+      time = Date.now();
+      queueMicrotask(expire);
+    }
+    uses = (uses + 1) & 63;
+    return time;
   };
 }
 

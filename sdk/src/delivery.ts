@@ -68,9 +68,11 @@ export interface Delivery {
   /** Counters (mutable by the client for events it refuses itself). */
   readonly stats: Omit<DeliveryStats, "queued">;
   /**
-   * Enqueue; false when the queue already holds `maxQueue` events: the event is not queued,
-   * it is counted in `dropped`, and the first drop of an overflow is reported.
+   * True when the queue already holds `maxQueue` events: the event the caller has is not
+   * queued, it is counted in `dropped`, and the first drop of an overflow is reported.
    */
+  refuse(): boolean;
+  /** Enqueue; false (and {@link refuse}'s accounting) when the queue is full. */
   push(event: QueuedEvent): boolean;
   /** Forget every queued event (consent withdrawn). */
   clear(): void;
@@ -103,6 +105,18 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   let draining = false;
   let overflow = 0; // events refused since the queue last had room
   const stats = { sent: 0, dropped: 0, rejected: 0, beaconed: 0 };
+
+  function refuse(): boolean {
+    if (queue.length < maxQueue) {
+      overflow = 0;
+      return false;
+    }
+    stats.dropped++;
+    if (overflow++ === 0) {
+      report(new Error(`event queue is full (maxQueue ${maxQueue}): new events are dropped`), "queue");
+    }
+    return true;
+  }
 
   function cancelRetry(): void {
     if (retryTimer !== null) clearTimeout(retryTimer);
@@ -202,15 +216,9 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       return queue.length;
     },
     stats,
+    refuse,
     push(event) {
-      if (queue.length >= maxQueue) {
-        stats.dropped++;
-        if (overflow++ === 0) {
-          report(new Error(`event queue is full (maxQueue ${maxQueue}): new events are dropped`), "queue");
-        }
-        return false;
-      }
-      overflow = 0;
+      if (refuse()) return false;
       event.seq = ++seq;
       queue.push(event);
       return true;
