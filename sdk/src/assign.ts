@@ -38,7 +38,17 @@ export interface Assignment {
 /** The user (or other unit) being assigned: attributes for targeting and the unit id. */
 export type User = Attributes;
 
-function result(
+/** A fresh "not running" assignment (no variant). */
+export const notRunning = (): Assignment => ({
+  inExperiment: false,
+  variant: null,
+  payload: null,
+  reason: "not-running",
+  unitId: null,
+});
+
+/** Writes an assignment to variant `index` of `experiment` (its control, 0, when not in it) into `out`. */
+export function result(
   out: Assignment,
   experiment: ExperimentConfig | null | undefined,
   index: number,
@@ -129,11 +139,7 @@ export function unitIdOf(user: Attributes, unitAttribute: string): string | null
  * ) // { inExperiment: true, variant: "control" | "blue", payload: null, reason: "assigned", unitId: "user-1" }
  */
 export function assignVariant(experiment: ExperimentConfig | null | undefined, user: User): Assignment {
-  return assignInto(
-    { inExperiment: false, variant: null, payload: null, reason: "not-running", unitId: null },
-    experiment,
-    user,
-  );
+  return assignInto(notRunning(), experiment, user);
 }
 
 /**

@@ -1,8 +1,10 @@
 import {
   type Assignment,
   assignPrepared,
+  notRunning,
   type PreparedExperiment,
   prepareExperiment,
+  result,
   type User,
   unitIdOf,
 } from "./assign.js";
@@ -18,7 +20,7 @@ import {
   timeoutSignal,
   unrefTimer,
 } from "./runtime.js";
-import type { ExperimentConfig, Json, SdkConfig } from "./types.js";
+import type { Json, SdkConfig } from "./types.js";
 
 /** Options of {@link createClient}. Durations are milliseconds. */
 export interface ClientOptions {
@@ -127,23 +129,6 @@ function isSdkConfig(value: unknown): value is SdkConfig {
   return typeof v === "object" && v !== null && typeof v.version === "string" && Array.isArray(v.experiments);
 }
 
-/** A fresh "not running" assignment (no variant). */
-const notRunning = (): Assignment => ({
-  inExperiment: false,
-  variant: null,
-  payload: null,
-  reason: "not-running",
-  unitId: null,
-});
-
-function fallbackAssignment(experiment: ExperimentConfig | undefined): Assignment {
-  const control = experiment?.variants?.[0];
-  const out = notRunning();
-  out.variant = control?.key ?? null;
-  out.payload = control?.payload ?? null;
-  return out;
-}
-
 /**
  * Create an SDK client. Never throws: invalid options and runtime failures are reported to
  * `onError` and the client falls back to the control experience.
@@ -164,12 +149,11 @@ export function createClient(clientOptions: ClientOptions): Client {
       // a throwing onError must not break the host app either
     }
   };
+  const fail = (message: string, context: string) => report(new Error(message), context);
   const base = String(options.apiHost ?? "").replace(/\/+$/, "");
   const sdkKey = String(options.sdkKey ?? "");
   const fetchImpl: FetchLike =
-    options.fetch ??
-    defaultFetch() ??
-    (() => Promise.reject(new Error("no fetch available: pass `fetch` to createClient")));
+    options.fetch ?? defaultFetch() ?? (() => Promise.reject(new Error("no fetch: pass options.fetch")));
   const storage = options.storage === undefined ? defaultStorage() : options.storage;
   const storageKey = STORAGE_PREFIX + sdkKey;
   const headers = { authorization: `Bearer ${sdkKey}` };
@@ -225,7 +209,7 @@ export function createClient(clientOptions: ClientOptions): Client {
       // An invalid condition matches no one (evaluateCondition fails closed): say why, once.
       const issue = e.condition ? validateCondition(e.condition)[0] : null;
       if (issue) {
-        report(new Error(`experiment ${e.key}: condition.${issue.path.join(".")}: ${issue.code}`), "config");
+        fail(`experiment ${e.key}: condition.${issue.path.join(".")}: ${issue.code}`, "config");
       }
     }
     experiments = map;
@@ -258,9 +242,9 @@ export function createClient(clientOptions: ClientOptions): Client {
       const signal = timeoutSignal(requestTimeoutMs);
       const res = await fetchImpl(`${base}/api/v1/sdk/config`, { headers: requestHeaders, signal });
       if (res.status === 304) return;
-      if (!res.ok) throw new Error(`config fetch failed: HTTP ${res.status}`);
+      if (!res.ok) throw new Error(`GET config: HTTP ${res.status}`);
       const body = await res.json();
-      if (!isSdkConfig(body)) throw new Error("config payload is malformed");
+      if (!isSdkConfig(body)) throw new Error("malformed config");
       setConfig(body, res.headers.get("etag") ?? `"${body.version}"`);
       persist();
     } catch (error) {
@@ -285,7 +269,7 @@ export function createClient(clientOptions: ClientOptions): Client {
 
   let readyPromise: Promise<void>;
   try {
-    if (!base) report(new Error("apiHost is required"), "options");
+    if (!base) fail("apiHost is required", "options");
     if (options.bootstrap && isSdkConfig(options.bootstrap)) {
       setConfig(options.bootstrap, `"${options.bootstrap.version}"`);
       readyPromise = Promise.resolve();
@@ -358,7 +342,7 @@ export function createClient(clientOptions: ClientOptions): Client {
     } catch (error) {
       report(error, "getAssignment");
       try {
-        return fallbackAssignment(entry?.prepared.experiment ?? undefined);
+        return result(notRunning(), entry?.prepared.experiment, 0, false, "not-running", null);
       } catch {
         return notRunning();
       }
@@ -374,7 +358,7 @@ export function createClient(clientOptions: ClientOptions): Client {
         if (closed) return;
         const unitId = unitIdOf(who ?? user, trackOptions.unitAttribute ?? "id");
         if (unitId === null) {
-          report(new Error(`track("${eventName}"): the user has no unit id`), "track");
+          fail(`track("${eventName}"): no unit id`, "track");
           return;
         }
         let properties = trackOptions.properties;
@@ -383,7 +367,7 @@ export function createClient(clientOptions: ClientOptions): Client {
           if (properties !== undefined) properties = JSON.parse(JSON.stringify(properties));
         } catch (error) {
           delivery.stats.rejected++;
-          report(new Error(`track("${eventName}"): properties are not JSON (${error})`), "track");
+          fail(`track("${eventName}"): properties are not JSON (${error})`, "track");
           return;
         }
         if (
@@ -445,7 +429,7 @@ export function createClient(clientOptions: ClientOptions): Client {
         await delivery.drain(Date.now() + closeTimeoutMs);
         delivery.cancelRetry();
         if (delivery.size > 0 && consent) {
-          report(new Error(`${delivery.size} event(s) not delivered within ${closeTimeoutMs} ms`), "close");
+          fail(`${delivery.size} event(s) not delivered in ${closeTimeoutMs} ms`, "close");
         }
       } catch (error) {
         report(error, "close");

@@ -113,7 +113,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     }
     stats.dropped++;
     if (overflow++ === 0) {
-      report(new Error(`event queue is full (maxQueue ${maxQueue}): new events are dropped`), "queue");
+      report(new Error(`queue is full (maxQueue ${maxQueue}): dropping events`), "queue");
     }
     return true;
   }
@@ -207,7 +207,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       return "retry";
     }
     // 5xx, 408, 429, and 401/403/404 (a key or URL problem, not the events' fault): kept, retried.
-    report(new Error(`events POST failed: HTTP ${status}, will retry`), "flush");
+    report(new Error(`POST events: HTTP ${status}, retrying`), "flush");
     return "retry";
   }
 
@@ -243,17 +243,16 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     },
     beaconAll() {
       if (!beacon || !canSend()) return;
-      const encoder = new TextEncoder();
       while (queue.length > 0) {
         let count = Math.min(queue.length, batchSize);
         let data = body(queue.slice(0, count));
         // Browsers limit beacons in bytes: measure the UTF-8 encoding, not UTF-16 units.
-        while (encoder.encode(data).length > BEACON_MAX_BYTES && count > 1) {
+        while (new TextEncoder().encode(data).length > BEACON_MAX_BYTES && count > 1) {
           count = Math.ceil(count / 2);
           data = body(queue.slice(0, count));
         }
         if (!beacon(`${url}?key=${encodeURIComponent(opts.sdkKey)}`, data)) {
-          report(new Error(`sendBeacon refused ${queue.length} events; they stay queued`), "beacon");
+          report(new Error(`sendBeacon refused ${queue.length} events`), "beacon");
           return;
         }
         queue.splice(0, count);

@@ -1,44 +1,28 @@
 /** 2^32: divides a uint32 hash into [0, 1). */
 const TWO_POW_32 = 4294967296;
 
-// One scratch buffer for the whole module: hashing allocates nothing per call except when an id
-// longer than the buffer arrives (the buffer then grows once). The UTF-8 bytes of the last prefix
-// (`key + ":"`, or `"layer:" + key + ":"`) stay at its start; the prefix is identified by
-// (layer, key), so a repeated seed costs one string comparison and no concatenation.
+// One encoder and one scratch buffer for the whole module: hashing allocates nothing per call
+// for ASCII ids except when an id longer than the buffer arrives (the buffer then grows once).
+// The UTF-8 bytes of the last prefix (`key + ":"`, or `"layer:" + key + ":"`) stay at its start;
+// the prefix is identified by (layer, key), so a repeated seed costs one string comparison and
+// no concatenation.
+const encoder = new TextEncoder();
 let scratch = new Uint8Array(256);
 let lastKey: string | null = null;
 let lastIsLayer = false;
 let lastPrefixBytes = 0;
 
 /**
- * Writes the UTF-8 encoding of `text` into `scratch` from `at`; returns the end. Lone UTF-16
- * surrogates become U+FFFD (EF BF BD), as `TextEncoder` does. The caller made room for 3 bytes
- * per UTF-16 code unit (the most UTF-8 needs).
+ * Writes the UTF-8 encoding of `text` into `scratch` from `at`; returns the end. ASCII is
+ * copied by hand (no call into the engine's encoder, the usual id); anything else goes through
+ * `TextEncoder`, which encodes lone surrogates as U+FFFD (EF BF BD). The caller made room for 3
+ * bytes per UTF-16 code unit (the most UTF-8 needs).
  */
 function encodeAt(text: string, at: number): number {
-  const b = scratch;
   for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c < 0x80) {
-      b[at++] = c;
-      continue;
-    }
-    if (c < 0x800) {
-      b[at++] = 0xc0 | (c >> 6);
-    } else {
-      if (c >= 0xd800 && c < 0xe000) {
-        const d = text.charCodeAt(i + 1); // NaN past the end
-        if (c < 0xdc00 && d >= 0xdc00 && d < 0xe000) {
-          c = 0x10000 + ((c - 0xd800) << 10) + d - 0xdc00;
-          i++;
-          b[at++] = 0xf0 | (c >> 18);
-          b[at++] = 0x80 | ((c >> 12) & 63);
-        } else c = 0xfffd;
-      }
-      if (c < 0x10000) b[at++] = 0xe0 | (c >> 12);
-      b[at++] = 0x80 | ((c >> 6) & 63);
-    }
-    b[at++] = 0x80 | (c & 63);
+    const c = text.charCodeAt(i);
+    if (c > 127) return at - i + encoder.encodeInto(text, scratch.subarray(at - i)).written;
+    scratch[at++] = c;
   }
   return at;
 }

@@ -91,19 +91,19 @@ export function onPageHide(onHide: () => void): () => void {
   };
 }
 
-/** A random RFC 4122 version 4 UUID (crypto.randomUUID, else getRandomValues, else Math.random). */
+/**
+ * A random RFC 4122 version 4 UUID: crypto.randomUUID (secure contexts, Node), else one random
+ * byte (getRandomValues, else Math.random) per hex digit of the template, with the version
+ * digit 4 and the variant digit 8-b fixed (`x ^ (r & 15 >> x / 4)` keeps 8's top bit).
+ */
 export function randomId(): string {
   const c = g.crypto;
   if (typeof c?.randomUUID === "function") return c.randomUUID();
-  const b = new Uint8Array(16);
-  if (typeof c?.getRandomValues === "function") c.getRandomValues(b);
-  else for (let i = 0; i < 16; i++) b[i] = Math.random() * 256;
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  let id = "";
-  for (let i = 0; i < 16; i++)
-    id += (i === 4 || i === 6 || i === 8 || i === 10 ? "-" : "") + (b[i]! + 256).toString(16).slice(1);
-  return id;
+  const random = () =>
+    typeof c?.getRandomValues === "function" ? c.getRandomValues(new Uint8Array(1))[0]! : Math.random() * 256;
+  return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (d) =>
+    (+d ^ (random() & (15 >> (+d / 4)))).toString(16),
+  );
 }
 
 /** A timer that does not keep a Node process alive. */
