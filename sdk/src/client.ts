@@ -15,6 +15,7 @@ import {
   defaultFetch,
   defaultStorage,
   type FetchLike,
+  isBrowser,
   onPageHide,
   type StorageLike,
   timeoutSignal,
@@ -235,16 +236,23 @@ export function createClient(clientOptions: ClientOptions): Client {
     }
   }
 
+  // Browsers GET the key-in-path URL with no header of ours: a simple request (no CORS
+  // preflight) that the browser's HTTP cache revalidates by ETag itself and a CDN can cache.
+  // Elsewhere the key goes in the Authorization header, with If-None-Match.
+  const browser = isBrowser();
   async function refresh(): Promise<void> {
     try {
-      const requestHeaders: Record<string, string> = { ...headers };
-      if (etag) requestHeaders["if-none-match"] = etag;
       const signal = timeoutSignal(requestTimeoutMs);
-      const res = await fetchImpl(`${base}/api/v1/sdk/config`, { headers: requestHeaders, signal });
+      const res = await fetchImpl(
+        `${base}/api/v1/sdk/config${browser ? `/${encodeURIComponent(sdkKey)}` : ""}`,
+        browser ? { signal } : { headers: etag ? { ...headers, "if-none-match": etag } : headers, signal },
+      );
       if (res.status === 304) return;
       if (!res.ok) throw new Error(`GET config: HTTP ${res.status}`);
       const body = await res.json();
       if (!isSdkConfig(body)) throw new Error("malformed config");
+      // A browser's cache answers an unchanged config with 200 and the same body.
+      if (body.version === config?.version) return;
       setConfig(body, res.headers.get("etag") ?? `"${body.version}"`);
       persist();
     } catch (error) {

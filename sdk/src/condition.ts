@@ -178,7 +178,7 @@ const OPERATORS: Record<string, Compile> = {
 };
 
 /** The operators of attribute expressions, in documentation order. */
-export const CONDITION_OPERATORS = Object.keys(OPERATORS);
+export const CONDITION_OPERATORS = /* @__PURE__ */ Object.keys(OPERATORS);
 
 /** What an attribute is compared with: an operator expression, or a literal. */
 function compileValue(v: Json, path: Path, depth: number, out: Out): Test | ConditionIssueCode {

@@ -39,6 +39,7 @@ interface BrowserGlobals {
   document?: EventTargetLike & { visibilityState?: string };
   window?: EventTargetLike;
   crypto?: { randomUUID?: () => string; getRandomValues?: (array: Uint8Array) => Uint8Array };
+  AbortSignal?: { timeout?: (ms: number) => AbortSignal };
 }
 
 const g = globalThis as unknown as BrowserGlobals;
@@ -113,7 +114,5 @@ export function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
 
 /** An abort signal that fires after `ms`, where `AbortSignal.timeout` exists (else none). */
 export function timeoutSignal(ms: number): AbortSignal | undefined {
-  return typeof AbortSignal !== "undefined" && typeof AbortSignal.timeout === "function"
-    ? AbortSignal.timeout(ms)
-    : undefined;
+  return g.AbortSignal?.timeout?.(ms);
 }
