@@ -106,6 +106,11 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   let overflow = 0; // events refused since the queue last had room
   const stats = { sent: 0, dropped: 0, rejected: 0, beaconed: 0 };
 
+  function reject(id: unknown, reason: string): void {
+    stats.rejected++;
+    report(new Error(`event ${id} rejected: ${reason}`), "flush");
+  }
+
   function refuse(): boolean {
     if (queue.length < maxQueue) {
       overflow = 0;
@@ -170,8 +175,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       const half = batch.length >> 1;
       return (await deliver(batch.slice(0, half))) === "retry" ? "retry" : deliver(batch.slice(half));
     }
-    stats.rejected++;
-    report(new Error(`event ${batch[0]!.id} rejected: ${outcome.refused}`), "flush");
+    reject(batch[0]!.id, outcome.refused);
     settle(batch);
     return "ok";
   }
@@ -189,10 +193,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       if (res.ok) {
         const answer = (await res.json()) as Partial<IngestResponse>;
         const rejected = Array.isArray(answer.rejected) ? answer.rejected : [];
-        for (const r of rejected) {
-          report(new Error(`event ${batch[r.index]?.id ?? r.index} rejected: ${r.reason}`), "flush");
-        }
-        stats.rejected += rejected.length;
+        for (const r of rejected) reject(batch[r.index]?.id ?? r.index, r.reason);
         stats.sent += batch.length - rejected.length;
         settle(batch);
         return "ok";
