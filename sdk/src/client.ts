@@ -154,7 +154,7 @@ export function createClient(clientOptions: ClientOptions): Client {
   const base = String(options.apiHost ?? "").replace(/\/+$/, "");
   const sdkKey = String(options.sdkKey ?? "");
   const fetchImpl: FetchLike =
-    options.fetch ?? defaultFetch() ?? (() => Promise.reject(new Error("no fetch: pass options.fetch")));
+    options.fetch ?? defaultFetch() ?? (() => Promise.reject(new Error("no fetch")));
   const storage = options.storage === undefined ? defaultStorage() : options.storage;
   const storageKey = STORAGE_PREFIX + sdkKey;
   const headers = { authorization: `Bearer ${sdkKey}` };
@@ -210,7 +210,7 @@ export function createClient(clientOptions: ClientOptions): Client {
       // An invalid condition matches no one (evaluateCondition fails closed): say why, once.
       const issue = e.condition ? validateCondition(e.condition)[0] : null;
       if (issue) {
-        fail(`experiment ${e.key}: condition.${issue.path.join(".")}: ${issue.code}`, "config");
+        fail(`${e.key}: condition.${issue.path.join(".")}: ${issue.code}`, "config");
       }
     }
     experiments = map;
@@ -248,9 +248,9 @@ export function createClient(clientOptions: ClientOptions): Client {
         browser ? { signal } : { headers: etag ? { ...headers, "if-none-match": etag } : headers, signal },
       );
       if (res.status === 304) return;
-      if (!res.ok) throw new Error(`GET config: HTTP ${res.status}`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const body = await res.json();
-      if (!isSdkConfig(body)) throw new Error("malformed config");
+      if (!isSdkConfig(body)) throw new Error("bad config");
       // A browser's cache answers an unchanged config with 200 and the same body.
       if (body.version === config?.version) return;
       setConfig(body, res.headers.get("etag") ?? `"${body.version}"`);
@@ -277,7 +277,7 @@ export function createClient(clientOptions: ClientOptions): Client {
 
   let readyPromise: Promise<void>;
   try {
-    if (!base) fail("apiHost is required", "options");
+    if (!base) fail("no apiHost", "options");
     if (options.bootstrap && isSdkConfig(options.bootstrap)) {
       setConfig(options.bootstrap, `"${options.bootstrap.version}"`);
       readyPromise = Promise.resolve();
@@ -437,7 +437,7 @@ export function createClient(clientOptions: ClientOptions): Client {
         await delivery.drain(Date.now() + closeTimeoutMs);
         delivery.cancelRetry();
         if (delivery.size > 0 && consent) {
-          fail(`${delivery.size} event(s) not delivered in ${closeTimeoutMs} ms`, "close");
+          fail(`${delivery.size} event(s) not delivered`, "close");
         }
       } catch (error) {
         report(error, "close");

@@ -118,7 +118,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     }
     stats.dropped++;
     if (overflow++ === 0) {
-      report(new Error(`queue is full (maxQueue ${maxQueue}): dropping events`), "queue");
+      report(new Error(`queue is full (maxQueue ${maxQueue})`), "queue");
     }
     return true;
   }
@@ -208,7 +208,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       return "retry";
     }
     // 5xx, 408, 429, and 401/403/404 (a key or URL problem, not the events' fault): kept, retried.
-    report(new Error(`POST events: HTTP ${status}, retrying`), "flush");
+    report(new Error(`HTTP ${status}`), "flush");
     return "retry";
   }
 
@@ -253,7 +253,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
           data = body(queue.slice(0, count));
         }
         if (!beacon(`${url}?key=${encodeURIComponent(opts.sdkKey)}`, data)) {
-          report(new Error(`sendBeacon refused ${queue.length} events`), "beacon");
+          report(new Error("sendBeacon refused"), "beacon");
           return;
         }
         queue.splice(0, count);

@@ -51,7 +51,7 @@ export function isBrowser(): boolean {
 
 /** The global fetch, if any. */
 export function defaultFetch(): FetchLike | undefined {
-  return typeof g.fetch === "function" ? g.fetch.bind(globalThis) : undefined;
+  return g.fetch?.bind(globalThis);
 }
 
 /**
@@ -70,7 +70,7 @@ export function defaultStorage(): StorageLike | null {
 /** `navigator.sendBeacon` bound to navigator, when available (browsers). */
 export function beaconSender(): ((url: string, data: string) => boolean) | null {
   const nav = g.navigator;
-  return nav && typeof nav.sendBeacon === "function" ? nav.sendBeacon.bind(nav) : null;
+  return nav?.sendBeacon?.bind(nav) ?? null;
 }
 
 /**
@@ -80,7 +80,7 @@ export function beaconSender(): ((url: string, data: string) => boolean) | null 
 export function onPageHide(onHide: () => void): () => void {
   const doc = g.document;
   const win = g.window;
-  if (!doc || !win || typeof win.addEventListener !== "function") return () => {};
+  if (!doc || !win?.addEventListener) return () => {};
   const onVisibility = () => {
     if (doc.visibilityState === "hidden") onHide();
   };
