@@ -155,10 +155,13 @@ export function assignInto(
 }
 
 /** {@link assignInto} for an experiment prepared once by {@link prepareExperiment} (the client's hot path). */
-export function assignPrepared(out: Assignment, prepared: PreparedExperiment, user: User): Assignment {
-  const experiment = prepared.experiment;
-  if (!prepared.running) return result(out, experiment, 0, false, "not-running", null);
-  const e = experiment!;
+export function assignPrepared(
+  out: Assignment,
+  prepared: PreparedExperiment | undefined,
+  user: User,
+): Assignment {
+  if (!prepared?.running) return result(out, prepared?.experiment, 0, false, "not-running", null);
+  const e = prepared.experiment!;
   const unitId = unitIdOf(user, prepared.unitAttribute);
   if (unitId === null) return result(out, e, 0, false, "no-unit-id", null);
 

@@ -116,15 +116,6 @@ export interface Client {
 
 const STORAGE_PREFIX = "abtest:config:";
 
-/** An experiment of the config in use: prepared for assignment, with its exposure memory. */
-interface Entry {
-  prepared: PreparedExperiment;
-  seen: SeenUnits | null;
-}
-
-/** Assignment of an experiment the config does not have. */
-const UNKNOWN = prepareExperiment(null);
-
 function isSdkConfig(value: unknown): value is SdkConfig {
   const v = value as SdkConfig | null;
   return typeof v === "object" && v !== null && typeof v.version === "string" && Array.isArray(v.experiments);
@@ -170,9 +161,11 @@ export function createClient(clientOptions: ClientOptions): Client {
   let closed = false;
   let config: SdkConfig | null = null;
   let etag: string | null = null;
-  let experiments = new Map<string, Entry>();
-  let lastKey: string | null = null; // the last experiment asked for, and its entry
-  let lastEntry: Entry | undefined;
+  let experiments = new Map<string, PreparedExperiment>();
+  // The last experiment asked for, prepared, and its exposure memory.
+  let lastKey: string | null = null;
+  let lastPrepared: PreparedExperiment | undefined;
+  let lastUnits: SeenUnits | undefined;
   const listeners = new Set<() => void>();
   const dedupeSize = Math.max(1, options.dedupeSize ?? 10_000);
   const exposureAttributes = options.exposureAttributes?.length ? options.exposureAttributes : undefined;
@@ -204,9 +197,9 @@ export function createClient(clientOptions: ClientOptions): Client {
   function setConfig(next: SdkConfig, nextEtag: string | null): void {
     config = next;
     etag = nextEtag;
-    const map = new Map<string, Entry>();
+    const map = new Map<string, PreparedExperiment>();
     for (const e of next.experiments) {
-      map.set(e.key, { prepared: prepareExperiment(e), seen: seen.get(e.key) ?? null });
+      map.set(e.key, prepareExperiment(e));
       // An invalid condition matches no one (evaluateCondition fails closed): say why, once.
       const issue = e.condition ? validateCondition(e.condition)[0] : null;
       if (issue) {
@@ -314,21 +307,18 @@ export function createClient(clientOptions: ClientOptions): Client {
     // The same experiment is asked for again and again: one string comparison, no map lookup.
     if (experimentKey !== lastKey) {
       lastKey = experimentKey;
-      lastEntry = experiments.get(experimentKey);
+      lastPrepared = experiments.get(experimentKey);
+      lastUnits = seen.get(experimentKey);
     }
-    const entry = lastEntry;
+    const prepared = lastPrepared;
     try {
-      const result = assignPrepared(out, entry?.prepared ?? UNKNOWN, who ?? user);
+      const result = assignPrepared(out, prepared, who ?? user);
       if (result.reason === "assigned" && !closed) {
         const variant = result.variant!;
         const unitId = result.unitId!;
-        const hash = entry!.prepared.hash;
-        let units = entry!.seen;
-        if (units === null) {
-          units = seen.get(experimentKey) ?? createSeenUnits(dedupeSize);
-          seen.set(experimentKey, units);
-          entry!.seen = units;
-        }
+        const hash = prepared!.hash;
+        if (!lastUnits) seen.set(experimentKey, (lastUnits = createSeenUnits(dedupeSize)));
+        const units = lastUnits;
         if (units.add(unitId, variant, hash)) {
           // Not queued (queue full): not remembered either, so the next call logs it.
           const queued =
@@ -350,7 +340,7 @@ export function createClient(clientOptions: ClientOptions): Client {
     } catch (error) {
       report(error, "getAssignment");
       try {
-        return result(notRunning(), entry?.prepared.experiment, 0, false, "not-running", null);
+        return result(notRunning(), prepared?.experiment, 0, false, "not-running", null);
       } catch {
         return notRunning();
       }

@@ -138,12 +138,10 @@ const list =
   };
 /** Numbers with numbers, strings with strings (by UTF-16 code unit); never across types. */
 const ordering =
-  (sign: (c: number) => boolean): Compile =>
+  (compare: (x: number, y: number) => boolean): Compile =>
   (y) =>
     typeof y === "string" || (typeof y === "number" && Number.isFinite(y))
-      ? (x) =>
-          typeof x === typeof y &&
-          sign((x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0)
+      ? (x) => typeof x === typeof y && compare(x as number, y as number)
       : "needs-number-or-string";
 
 /** The operators of an attribute expression: each validates its argument and compiles it. */
@@ -155,10 +153,10 @@ const OPERATORS: Record<string, Compile> = {
   },
   $in: list(false),
   $nin: list(true),
-  $gt: ordering((c) => c > 0),
-  $gte: ordering((c) => c >= 0),
-  $lt: ordering((c) => c < 0),
-  $lte: ordering((c) => c <= 0),
+  $gt: ordering((x, y) => x > y),
+  $gte: ordering((x, y) => x >= y),
+  $lt: ordering((x, y) => x < y),
+  $lte: ordering((x, y) => x <= y),
   $exists: (v) => (typeof v === "boolean" ? (x) => v === (x !== undefined && x !== null) : "needs-boolean"),
   $regex: (v) => {
     if (typeof v !== "string") return "needs-string";
@@ -225,8 +223,7 @@ function compileCondition(c: unknown, path: Path, depth: number, out: Out): Matc
     else if (parts.includes("")) m = "empty-path-part";
     else {
       const t = compileValue(v, at, depth + 1, out);
-      const nested = parts.length > 1 ? parts : null;
-      m = typeof t === "string" ? t : (a) => t(lookup(a, key, nested));
+      m = typeof t === "string" ? t : (a) => t(lookup(a, key, parts));
     }
     if (typeof m === "string") out.push({ path: at, code: m });
     else matchers.push(m);
@@ -267,10 +264,12 @@ function deepEqual(a: Value, b: Value): boolean {
   return true;
 }
 
-/** The attribute at `path`: an own property named `path`, else the dotted path (`parts`) through nested objects. */
-function lookup(attributes: Attributes, path: string, parts: string[] | null): Value {
+/**
+ * The attribute at `path`: an own property named `path`, else the dotted path (`parts`, the
+ * path split at dots) through nested objects.
+ */
+function lookup(attributes: Attributes, path: string, parts: string[]): Value {
   if (Object.hasOwn(attributes, path)) return attributes[path];
-  if (!parts) return undefined;
   let current: Value = attributes as Obj;
   for (const part of parts) {
     if (!isObject(current) || !Object.hasOwn(current, part)) return undefined;

@@ -28,12 +28,10 @@ function encodeAt(text: string, at: number): number {
 }
 
 function ensureCapacity(codeUnits: number): void {
-  const needed = codeUnits * 3;
-  if (needed <= scratch.length) return;
-  let size = scratch.length;
-  while (size < needed) size *= 2;
-  scratch = new Uint8Array(size);
-  lastKey = null;
+  if (codeUnits * 3 > scratch.length) {
+    scratch = new Uint8Array(codeUnits * 6);
+    lastKey = null;
+  }
 }
 
 const C1 = 0xcc9e2d51;
