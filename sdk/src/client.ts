@@ -268,12 +268,11 @@ export function createClient(clientOptions: ClientOptions): Client {
     if (delivery.size >= batchSize && consent) scheduleFlushSoon();
   }
 
-  let readyPromise: Promise<void>;
+  let readyPromise = Promise.resolve();
   try {
     if (!base) fail("no apiHost", "options");
-    if (options.bootstrap && isSdkConfig(options.bootstrap)) {
+    if (isSdkConfig(options.bootstrap)) {
       setConfig(options.bootstrap, `"${options.bootstrap.version}"`);
-      readyPromise = Promise.resolve();
     } else {
       loadStored();
       readyPromise = refresh();
@@ -290,7 +289,6 @@ export function createClient(clientOptions: ClientOptions): Client {
     }
   } catch (error) {
     report(error, "createClient");
-    readyPromise = Promise.resolve();
   }
   const removePageHide = onPageHide(() => {
     try {
@@ -417,7 +415,7 @@ export function createClient(clientOptions: ClientOptions): Client {
         listeners.delete(listener);
       };
     },
-    stats: () => ({ queued: delivery.size, ...delivery.stats }),
+    stats: () => ({ ...delivery.stats, queued: delivery.size }),
     async close() {
       try {
         if (closed) return;
@@ -460,18 +458,12 @@ function cachedClock(): () => number {
 
 /** The named scalar attributes of a user, or undefined when it has none of them. */
 function pickAttributes(who: User, names: string[]): Record<string, string | number | boolean> | undefined {
-  const picked: Record<string, string | number | boolean> = {};
-  let any = false;
+  let picked: Record<string, string | number | boolean> | undefined;
   for (const name of names) {
-    const value = (who as Record<string, unknown>)[name];
-    const scalar =
-      typeof value === "string" ||
-      typeof value === "boolean" ||
-      (typeof value === "number" && Number.isFinite(value));
-    if (scalar) {
-      picked[name] = value;
-      any = true;
+    const value = who[name];
+    if (typeof value === "string" || typeof value === "boolean" || Number.isFinite(value)) {
+      (picked ??= {})[name] = value as string | number | boolean;
     }
   }
-  return any ? picked : undefined;
+  return picked;
 }

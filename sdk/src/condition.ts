@@ -161,13 +161,12 @@ const OPERATORS: Record<string, Compile> = {
   $regex: (v) => {
     if (typeof v !== "string") return "needs-string";
     if (v.length > MAX_REGEX_LENGTH) return "regex-too-long";
-    let re: RegExp;
     try {
-      re = new RegExp(v);
+      const re = new RegExp(v);
+      return regexHazard(v) || ((x) => typeof x === "string" && x.length <= MAX_REGEX_INPUT && re.test(x));
     } catch {
       return "regex-invalid";
     }
-    return regexHazard(v) || ((x) => typeof x === "string" && x.length <= MAX_REGEX_INPUT && re.test(x));
   },
   $not: (v, at, depth, out) => {
     const t = compileValue(v, at, depth + 1, out);

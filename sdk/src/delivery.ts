@@ -201,7 +201,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       // The request as a whole was refused: split it to find the events at fault.
       if (status === 400 || status === 413 || status === 422) {
         const answer = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-        return { refused: `HTTP ${status}${answer?.error?.message ? `: ${answer.error.message}` : ""}` };
+        return { refused: `HTTP ${status}: ${answer?.error?.message ?? ""}` };
       }
     } catch (error) {
       report(error, "flush");

@@ -95,7 +95,7 @@ export function murmur3Utf8(text: string): number {
 export function murmur3Prefixed(layer: boolean, key: string, text: string): number {
   ensureCapacity(key.length + 7 + text.length);
   if (key !== lastKey || layer !== lastIsLayer) {
-    lastPrefixBytes = encodeAt(":", encodeAt(key, layer ? encodeAt("layer:", 0) : 0));
+    lastPrefixBytes = encodeAt(`${layer ? "layer:" : ""}${key}:`, 0);
     lastKey = key;
     lastIsLayer = layer;
   }

@@ -38,7 +38,7 @@ interface BrowserGlobals {
   navigator?: { sendBeacon?: (url: string, data: string) => boolean };
   document?: EventTargetLike & { visibilityState?: string };
   window?: EventTargetLike;
-  crypto?: { randomUUID?: () => string; getRandomValues?: (array: Uint8Array) => Uint8Array };
+  crypto?: { getRandomValues?: (array: Uint8Array) => Uint8Array };
   AbortSignal?: { timeout?: (ms: number) => AbortSignal };
 }
 
@@ -93,17 +93,15 @@ export function onPageHide(onHide: () => void): () => void {
 }
 
 /**
- * A random RFC 4122 version 4 UUID: crypto.randomUUID (secure contexts, Node), else one random
- * byte (getRandomValues, else Math.random) per hex digit of the template, with the version
+ * A random RFC 4122 version 4 UUID: one random byte (crypto.getRandomValues, which pages served
+ * over plain http have too; else Math.random) per hex digit of the template, with the version
  * digit 4 and the variant digit 8-b fixed (`x ^ (r & 15 >> x / 4)` keeps 8's top bit).
  */
 export function randomId(): string {
-  const c = g.crypto;
-  if (typeof c?.randomUUID === "function") return c.randomUUID();
-  const random = () =>
-    typeof c?.getRandomValues === "function" ? c.getRandomValues(new Uint8Array(1))[0]! : Math.random() * 256;
+  let i = 0;
+  const bytes = g.crypto?.getRandomValues?.(new Uint8Array(31));
   return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (d) =>
-    (+d ^ (random() & (15 >> (+d / 4)))).toString(16),
+    (+d ^ ((bytes ? bytes[i++]! : Math.random() * 256) & (15 >> (+d / 4)))).toString(16),
   );
 }
 
