@@ -113,7 +113,7 @@ export function prepareExperiment(experiment: ExperimentConfig | null | undefine
  *
  * @example unitIdOf({ id: 42 }, "id") // "42"
  */
-export function unitIdOf(user: Attributes, unitAttribute: string): string | null {
+export function unitIdOf(user: Attributes, unitAttribute?: string): string | null {
   const raw = user[unitAttribute || "id"];
   if (typeof raw === "string") return raw === "" ? null : raw;
   if (typeof raw === "number" && Number.isFinite(raw)) return String(raw);

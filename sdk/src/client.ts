@@ -117,8 +117,8 @@ export interface Client {
 const STORAGE_PREFIX = "abtest:config:";
 
 function isSdkConfig(value: unknown): value is SdkConfig {
-  const v = value as SdkConfig | null;
-  return typeof v === "object" && v !== null && typeof v.version === "string" && Array.isArray(v.experiments);
+  const v = value as SdkConfig | null | undefined;
+  return typeof v?.version === "string" && Array.isArray(v.experiments);
 }
 
 /**
@@ -352,7 +352,7 @@ export function createClient(clientOptions: ClientOptions): Client {
     track(eventName, trackOptions = {}, who) {
       try {
         if (closed) return;
-        const unitId = unitIdOf(who ?? user, trackOptions.unitAttribute ?? "id");
+        const unitId = unitIdOf(who ?? user, trackOptions.unitAttribute);
         if (unitId === null) {
           fail(`track("${eventName}"): no unit id`, "track");
           return;

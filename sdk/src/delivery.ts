@@ -162,9 +162,8 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   /** Removes the events up to the batch's last from the head of the queue (they are done). */
   function settle(batch: QueuedEvent[]): void {
     const last = batch[batch.length - 1]!.seq;
-    let n = 0;
-    while (n < queue.length && queue[n]!.seq <= last) n++;
-    queue.splice(0, n);
+    const n = queue.findIndex((e) => e.seq > last);
+    queue.splice(0, n < 0 ? queue.length : n);
   }
 
   /** Sends a batch; one refused as a whole is split in halves until each part is taken or alone. */
