@@ -72,8 +72,9 @@ export function result(
  * the unit (the client's exposure dedupe reuses it as its key's hash).
  */
 export interface PreparedExperiment {
-  readonly experiment: ExperimentConfig | null | undefined;
-  readonly running: boolean;
+  readonly config: ExperimentConfig | null | undefined;
+  /** Running, with hash version 1 and variants. */
+  readonly active: boolean;
   readonly unitAttribute: string;
   readonly seed: string;
   readonly match: Matcher;
@@ -91,8 +92,8 @@ export function prepareExperiment(experiment: ExperimentConfig | null | undefine
     experiment.variants.length > 0
   );
   return {
-    experiment,
-    running,
+    config: experiment,
+    active: running,
     unitAttribute: (running && experiment!.unitAttribute) || "id",
     seed: running ? experiment!.seed || experiment!.key : "",
     // A falsy condition matches everyone, as does a missing one.
@@ -160,8 +161,8 @@ export function assignPrepared(
   prepared: PreparedExperiment | undefined,
   user: User,
 ): Assignment {
-  if (!prepared?.running) return result(out, prepared?.experiment, 0, false, "not-running", null);
-  const e = prepared.experiment!;
+  if (!prepared?.active) return result(out, prepared?.config, 0, false, "not-running", null);
+  const e = prepared.config!;
   const unitId = unitIdOf(user, prepared.unitAttribute);
   if (unitId === null) return result(out, e, 0, false, "no-unit-id", null);
 

@@ -167,8 +167,8 @@ export function createClient(clientOptions: ClientOptions): Client {
   let lastPrepared: PreparedExperiment | undefined;
   let lastUnits: SeenUnits | undefined;
   const listeners = new Set<() => void>();
-  const dedupeSize = Math.max(1, options.dedupeSize ?? 10_000);
-  const exposureAttributes = options.exposureAttributes?.length ? options.exposureAttributes : undefined;
+  const dedupeSize = options.dedupeSize ?? 10_000;
+  const exposureAttributes = options.exposureAttributes;
   const seen = new Map<string, SeenUnits>(); // per experiment
   const timers: ReturnType<typeof setInterval>[] = [];
   let flushSoon = false;
@@ -181,7 +181,7 @@ export function createClient(clientOptions: ClientOptions): Client {
     batchSize,
     requestTimeoutMs,
     limits: options,
-    canSend: () => consent,
+    consent: () => consent,
     report,
   });
 
@@ -292,7 +292,7 @@ export function createClient(clientOptions: ClientOptions): Client {
   }
   const removePageHide = onPageHide(() => {
     try {
-      delivery.beaconAll();
+      delivery.beacon();
     } catch (error) {
       report(error, "beacon");
     }
@@ -338,7 +338,7 @@ export function createClient(clientOptions: ClientOptions): Client {
     } catch (error) {
       report(error, "getAssignment");
       try {
-        return result(notRunning(), prepared?.experiment, 0, false, "not-running", null);
+        return result(notRunning(), prepared?.config, 0, false, "not-running", null);
       } catch {
         return notRunning();
       }
@@ -423,7 +423,6 @@ export function createClient(clientOptions: ClientOptions): Client {
         for (const t of timers) clearInterval(t);
         removePageHide();
         await delivery.drain(Date.now() + closeTimeoutMs);
-        delivery.cancelRetry();
         if (delivery.size > 0 && consent) {
           fail(`${delivery.size} event(s) not delivered`, "close");
         }

@@ -39,7 +39,7 @@ export interface DeliveryOptions {
   requestTimeoutMs: number;
   /** The client's `maxQueue`, `retryBaseMs`, `retryMaxMs` (defaults are applied here). */
   limits: { maxQueue?: number; retryBaseMs?: number; retryMaxMs?: number };
-  canSend: () => boolean;
+  consent: () => boolean;
   report: (error: unknown, context: string) => void;
 }
 
@@ -78,12 +78,10 @@ export interface Delivery {
   clear(): void;
   /** One delivery pass: send batches until the queue is empty or an attempt must be retried. */
   flush(): Promise<Outcome>;
-  /** Deliver until the queue is empty or `deadline` (ms since epoch), retrying with backoff. */
+  /** Deliver until the queue is empty or `deadline` (ms since epoch), retrying with backoff; then no retry stays scheduled. */
   drain(deadline: number): Promise<void>;
   /** Send everything queued with `navigator.sendBeacon` (page is being hidden/unloaded). */
-  beaconAll(): void;
-  /** Stop a scheduled retry (close). */
-  cancelRetry(): void;
+  beacon(): void;
 }
 
 /**
@@ -93,9 +91,9 @@ export interface Delivery {
  * events at fault are alone and dropped with the server's reason, everything else is retried.
  */
 export function createDelivery(opts: DeliveryOptions): Delivery {
-  const { report, batchSize, canSend, limits } = opts;
+  const { report, batchSize, consent, limits } = opts;
   const url = `${opts.base}/api/v1/events`;
-  const beacon = beaconSender();
+  const sendBeacon = beaconSender();
   const maxQueue = Math.max(1, limits.maxQueue ?? (isBrowser() ? 10_000 : 100_000));
   let queue: QueuedEvent[] = [];
   let seq = 0;
@@ -142,7 +140,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   }
 
   async function pass(): Promise<Outcome> {
-    while (queue.length > 0 && canSend()) {
+    while (queue.length > 0 && consent()) {
       if ((await deliver(queue.slice(0, batchSize))) === "retry") {
         if (retryTimer === null && !draining) {
           retryTimer = setTimeout(() => {
@@ -232,17 +230,18 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       cancelRetry();
       draining = true;
       try {
-        while (queue.length > 0 && canSend() && Date.now() < deadline) {
+        while (queue.length > 0 && consent() && Date.now() < deadline) {
           // A hanging request must not hold close() past its deadline.
           const outcome = await Promise.race([flush(), sleep(deadline - Date.now())]);
           if (outcome === "retry") await sleep(Math.min(backoff(), Math.max(0, deadline - Date.now())));
         }
       } finally {
         draining = false;
+        cancelRetry(); // a pass that ended during the drain may have scheduled one
       }
     },
-    beaconAll() {
-      if (!beacon || !canSend()) return;
+    beacon() {
+      if (!sendBeacon || !consent()) return;
       while (queue.length > 0) {
         let count = Math.min(queue.length, batchSize);
         let data = body(queue.slice(0, count));
@@ -251,7 +250,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
           count = Math.ceil(count / 2);
           data = body(queue.slice(0, count));
         }
-        if (!beacon(`${url}?key=${encodeURIComponent(opts.sdkKey)}`, data)) {
+        if (!sendBeacon(`${url}?key=${encodeURIComponent(opts.sdkKey)}`, data)) {
           report(new Error("sendBeacon refused"), "beacon");
           return;
         }
@@ -259,6 +258,5 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
         stats.beaconed += count;
       }
     },
-    cancelRetry,
   };
 }
