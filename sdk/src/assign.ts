@@ -116,9 +116,7 @@ export function prepareExperiment(experiment: ExperimentConfig | null | undefine
  */
 export function unitIdOf(user: Attributes, unitAttribute?: string): string | null {
   const raw = user[unitAttribute || "id"];
-  if (typeof raw === "string") return raw === "" ? null : raw;
-  if (typeof raw === "number" && Number.isFinite(raw)) return String(raw);
-  return null;
+  return typeof raw === "string" ? raw || null : Number.isFinite(raw) ? String(raw) : null;
 }
 
 /**

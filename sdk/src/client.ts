@@ -114,8 +114,6 @@ export interface Client {
   close(): Promise<void>;
 }
 
-const STORAGE_PREFIX = "abtest:config:";
-
 function isSdkConfig(value: unknown): value is SdkConfig {
   const v = value as SdkConfig | null | undefined;
   return typeof v?.version === "string" && Array.isArray(v.experiments);
@@ -147,7 +145,7 @@ export function createClient(clientOptions: ClientOptions): Client {
   const fetchImpl: FetchLike =
     options.fetch ?? defaultFetch() ?? (() => Promise.reject(new Error("no fetch")));
   const storage = options.storage === undefined ? defaultStorage() : options.storage;
-  const storageKey = STORAGE_PREFIX + sdkKey;
+  const storageKey = `abtest:config:${sdkKey}`;
   const headers = { authorization: `Bearer ${sdkKey}` };
   const refreshInterval = options.refreshInterval ?? 60_000;
   const flushInterval = options.flushInterval ?? 5_000;
@@ -201,10 +199,8 @@ export function createClient(clientOptions: ClientOptions): Client {
     for (const e of next.experiments) {
       map.set(e.key, prepareExperiment(e));
       // An invalid condition matches no one (evaluateCondition fails closed): say why, once.
-      const issue = e.condition ? validateCondition(e.condition)[0] : null;
-      if (issue) {
-        fail(`${e.key}: condition.${issue.path.join(".")}: ${issue.code}`, "config");
-      }
+      const issue = e.condition && validateCondition(e.condition)[0];
+      if (issue) fail(`${e.key}: condition.${issue.path.join(".")}: ${issue.code}`, "config");
     }
     experiments = map;
     lastKey = null;
