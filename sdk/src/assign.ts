@@ -58,7 +58,7 @@ export function result(
 ): Assignment {
   const variant = experiment?.variants[index];
   out.inExperiment = inExperiment;
-  out.variant = variant ? variant.key : null;
+  out.variant = variant?.key ?? null;
   out.payload = variant?.payload ?? null;
   out.reason = reason;
   out.unitId = unitId;
@@ -84,24 +84,25 @@ export interface PreparedExperiment {
 
 /** Precomputes an experiment for {@link assignPrepared} (configs are not mutated after they arrive). */
 export function prepareExperiment(experiment: ExperimentConfig | null | undefined): PreparedExperiment {
-  const running = !!(
+  const e =
     experiment &&
     experiment.active !== false &&
     experiment.hashVersion === 1 &&
     Array.isArray(experiment.variants) &&
     experiment.variants.length > 0
-  );
+      ? experiment
+      : null; // running
   return {
     config: experiment,
-    active: running,
-    unitAttribute: (running && experiment!.unitAttribute) || "id",
-    seed: running ? experiment!.seed || experiment!.key : "",
+    active: !!e,
+    unitAttribute: e?.unitAttribute || "id",
+    seed: e ? e.seed || e.key : "",
     // A falsy condition matches everyone, as does a missing one.
-    match: conditionMatcher((running && experiment!.condition) || null),
-    ranges: running
+    match: conditionMatcher(e?.condition || null),
+    ranges: e
       ? bucketRanges(
-          experiment!.variants.map((v) => v.weight),
-          experiment!.coverage,
+          e.variants.map((v) => v.weight),
+          e.coverage,
         )
       : [],
     hash: 0,

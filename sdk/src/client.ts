@@ -214,11 +214,11 @@ export function createClient(clientOptions: ClientOptions): Client {
   }
 
   function loadStored(): void {
-    if (!storage) return;
     try {
-      const raw = storage.getItem(storageKey);
-      if (!raw) return;
-      const parsed = JSON.parse(raw) as { etag?: string | null; config?: unknown };
+      const parsed = JSON.parse(storage?.getItem(storageKey) || "{}") as {
+        etag?: string | null;
+        config?: unknown;
+      };
       if (isSdkConfig(parsed.config)) setConfig(parsed.config, parsed.etag ?? null);
     } catch (error) {
       report(error, "storage");
@@ -231,10 +231,12 @@ export function createClient(clientOptions: ClientOptions): Client {
   const browser = isBrowser();
   async function refresh(): Promise<void> {
     try {
-      const signal = timeoutSignal(requestTimeoutMs);
       const res = await fetchImpl(
         `${base}/api/v1/sdk/config${browser ? `/${encodeURIComponent(sdkKey)}` : ""}`,
-        browser ? { signal } : { headers: etag ? { ...headers, "if-none-match": etag } : headers, signal },
+        {
+          signal: timeoutSignal(requestTimeoutMs),
+          headers: browser ? undefined : etag ? { ...headers, "if-none-match": etag } : headers,
+        },
       );
       if (res.status === 304) return;
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -323,7 +325,6 @@ export function createClient(clientOptions: ClientOptions): Client {
               variant,
               unitId,
               time: now(),
-              seq: 0,
               attributes: exposureAttributes && pickAttributes(who ?? user, exposureAttributes),
             });
           if (queued) enqueueSize();
@@ -368,7 +369,6 @@ export function createClient(clientOptions: ClientOptions): Client {
             name: String(eventName),
             unitId,
             time: now(),
-            seq: 0,
             value: trackOptions.value,
             properties,
           })

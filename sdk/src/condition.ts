@@ -186,7 +186,8 @@ function compileValue(v: Json, path: Path, depth: number, out: Out): Test | Cond
     const at = [...path, op];
     // `$` first: inherited names (constructor, __proto__) never reach the table.
     const compile = op[0] === "$" && OPERATORS[op];
-    const t = op[0] !== "$" ? "mixed-expression" : compile ? compile(v[op]!, at, depth, out) : "unknown-operator";
+    const t =
+      op[0] !== "$" ? "mixed-expression" : compile ? compile(v[op]!, at, depth, out) : "unknown-operator";
     if (typeof t === "string") out.push({ path: at, code: t });
     else tests.push(t);
   }

@@ -1,3 +1,4 @@
+import { encoder } from "./hash.js";
 import { beaconSender, type FetchLike, isBrowser, randomId, timeoutSignal, unrefTimer } from "./runtime.js";
 import type { ExposureEvent, IngestEvent, IngestResponse, TrackEvent } from "./types.js";
 
@@ -11,6 +12,9 @@ export type QueuedEvent = (Omit<ExposureEvent, "id" | "timestamp"> | Omit<TrackE
   time: number;
   seq: number;
 };
+
+/** An event as handed to {@link Delivery.push}, which numbers it. */
+export type NewEvent = QueuedEvent extends infer E ? (E extends unknown ? Omit<E, "seq"> : never) : never;
 
 /** Counters of what happened to events (for monitoring and tests). */
 export interface DeliveryStats {
@@ -73,7 +77,7 @@ export interface Delivery {
    */
   refuse(): boolean;
   /** Enqueue; false (and {@link refuse}'s accounting) when the queue is full. */
-  push(event: QueuedEvent): boolean;
+  push(event: NewEvent): boolean;
   /** Forget every queued event (consent withdrawn). */
   clear(): void;
   /** One delivery pass: send batches until the queue is empty or an attempt must be retried. */
@@ -217,8 +221,8 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
     refuse,
     push(event) {
       if (refuse()) return false;
-      event.seq = ++seq;
-      queue.push(event);
+      (event as QueuedEvent).seq = ++seq;
+      queue.push(event as QueuedEvent);
       return true;
     },
     clear() {
@@ -246,7 +250,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
         let count = Math.min(queue.length, batchSize);
         let data = body(queue.slice(0, count));
         // Browsers limit beacons in bytes: measure the UTF-8 encoding, not UTF-16 units.
-        while (new TextEncoder().encode(data).length > BEACON_MAX_BYTES && count > 1) {
+        while (encoder.encode(data).length > BEACON_MAX_BYTES && count > 1) {
           count = Math.ceil(count / 2);
           data = body(queue.slice(0, count));
         }

@@ -6,7 +6,11 @@ const TWO_POW_32 = 4294967296;
 // The UTF-8 bytes of the last prefix (`key + ":"`, or `"layer:" + key + ":"`) stay at its start;
 // the prefix is identified by (layer, key), so a repeated seed costs one string comparison and
 // no concatenation.
-const encoder = new TextEncoder();
+/** The module's one UTF-8 encoder (typed structurally: the package's types need no DOM or Node lib). */
+export const encoder: {
+  encode(text: string): Uint8Array;
+  encodeInto(text: string, into: Uint8Array): { written: number };
+} = new TextEncoder();
 let scratch = new Uint8Array(256);
 let lastKey: string | null = null;
 let lastIsLayer = false;

@@ -61,7 +61,7 @@ export function defaultFetch(): FetchLike | undefined {
 export function defaultStorage(): StorageLike | null {
   try {
     const storage = g.localStorage;
-    return storage && typeof storage.getItem === "function" ? storage : null;
+    return storage?.getItem ? storage : null;
   } catch {
     return null;
   }
