@@ -313,7 +313,10 @@ export function createClient(clientOptions: ClientOptions): Client {
         const variant = result.variant!;
         const unitId = result.unitId!;
         const hash = prepared!.hash;
-        if (!lastUnits) seen.set(experimentKey, (lastUnits = createSeenUnits(dedupeSize)));
+        if (!lastUnits) {
+          lastUnits = createSeenUnits(dedupeSize);
+          seen.set(experimentKey, lastUnits);
+        }
         const units = lastUnits;
         if (units.add(unitId, variant, hash)) {
           // Not queued (queue full): not remembered either, so the next call logs it.
@@ -457,7 +460,8 @@ function pickAttributes(who: User, names: string[]): Record<string, string | num
   for (const name of names) {
     const value = who[name];
     if (typeof value === "string" || typeof value === "boolean" || Number.isFinite(value)) {
-      (picked ??= {})[name] = value as string | number | boolean;
+      picked ??= {};
+      picked[name] = value as string | number | boolean;
     }
   }
   return picked;
