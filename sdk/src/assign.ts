@@ -174,7 +174,7 @@ export function assignPrepared(
   if (e.layer && !inRange(hashToLayerUnit(e.layer.key, unitId), e.layer.range)) {
     return result(out, e, 0, false, "layer", unitId);
   }
-  const hash = murmur3Prefixed(false, prepared.seed, unitId);
+  const hash = murmur3Prefixed(prepared.seed, unitId);
   prepared.hash = hash;
   const index = chooseBucket(hash / 4294967296, prepared.ranges);
   if (index < 0) return result(out, e, 0, false, "coverage", unitId);

@@ -3,9 +3,8 @@ const TWO_POW_32 = 4294967296;
 
 // One encoder and one scratch buffer for the whole module: hashing allocates nothing per call
 // for ASCII ids except when an id longer than the buffer arrives (the buffer then grows once).
-// The UTF-8 bytes of the last prefix (`key + ":"`, or `"layer:" + key + ":"`) stay at its start;
-// the prefix is identified by (layer, key), so a repeated seed costs one string comparison and
-// no concatenation.
+// The UTF-8 bytes of the last prefix (`key + ":"`) stay at its start, so a repeated seed costs
+// one string comparison and no concatenation.
 /** The module's one UTF-8 encoder (typed structurally: the package's types need no DOM or Node lib). */
 export const encoder: {
   encode(text: string): Uint8Array;
@@ -13,7 +12,6 @@ export const encoder: {
 } = new TextEncoder();
 let scratch = new Uint8Array(256);
 let lastKey: string | null = null;
-let lastIsLayer = false;
 let lastPrefixBytes = 0;
 
 /**
@@ -90,18 +88,16 @@ export function murmur3Utf8(text: string): number {
 }
 
 /**
- * murmur3_x86_32(UTF-8(prefix + text), 0) as a uint32, with prefix `key + ":"` (or
- * `"layer:" + key + ":"`), without building the concatenated string: the prefix bytes stay in
- * the buffer while the same key repeats. Equal to `murmur3Utf8(prefix + text)` because the
+ * murmur3_x86_32(UTF-8(key + ":" + text), 0) as a uint32, without building the concatenated
+ * string: the prefix bytes stay in the buffer while the same key repeats. Equal to `murmur3Utf8(prefix + text)` because the
  * UTF-8 of a concatenation is the concatenation of the UTF-8 encodings when the prefix ends in
  * a whole code point (":").
  */
-export function murmur3Prefixed(layer: boolean, key: string, text: string): number {
-  ensureCapacity(key.length + 7 + text.length);
-  if (key !== lastKey || layer !== lastIsLayer) {
-    lastPrefixBytes = encodeAt(`${layer ? "layer:" : ""}${key}:`, 0);
+export function murmur3Prefixed(key: string, text: string): number {
+  ensureCapacity(key.length + 1 + text.length);
+  if (key !== lastKey) {
+    lastPrefixBytes = encodeAt(`${key}:`, 0);
     lastKey = key;
-    lastIsLayer = layer;
   }
   return murmur3(encodeAt(text, lastPrefixBytes));
 }
@@ -113,7 +109,7 @@ export function murmur3Prefixed(layer: boolean, key: string, text: string): numb
  * @example hashToUnit("new-checkout", "user-1") // a number in [0, 1), same on every platform
  */
 export function hashToUnit(seed: string, unitId: string): number {
-  return murmur3Prefixed(false, seed, unitId) / TWO_POW_32;
+  return murmur3Prefixed(seed, unitId) / TWO_POW_32;
 }
 
 /**
@@ -123,5 +119,5 @@ export function hashToUnit(seed: string, unitId: string): number {
  * @example hashToLayerUnit("checkout-layer", "user-1") // a number in [0, 1)
  */
 export function hashToLayerUnit(layerKey: string, unitId: string): number {
-  return murmur3Prefixed(true, layerKey, unitId) / TWO_POW_32;
+  return murmur3Prefixed(`layer:${layerKey}`, unitId) / TWO_POW_32;
 }
