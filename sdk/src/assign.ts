@@ -1,6 +1,6 @@
-import { chooseVariantIndex, inRange } from "./bucket.js";
-import { evaluateCondition } from "./condition.js";
-import { hashToLayerUnit, hashToUnit } from "./hash.js";
+import { type BucketRange, bucketRanges, chooseBucket, inRange } from "./bucket.js";
+import { conditionMatcher, type Matcher } from "./condition.js";
+import { hashToLayerUnit, murmur3Prefixed } from "./hash.js";
 import type { Attributes, ExperimentConfig, Json } from "./types.js";
 
 /**
@@ -38,7 +38,17 @@ export interface Assignment {
 /** The user (or other unit) being assigned: attributes for targeting and the unit id. */
 export type User = Attributes;
 
-function result(
+/** A fresh "not running" assignment (no variant). */
+export const notRunning = (): Assignment => ({
+  inExperiment: false,
+  variant: null,
+  payload: null,
+  reason: "not-running",
+  unitId: null,
+});
+
+/** Writes an assignment to variant `index` of `experiment` (its control, 0, when not in it) into `out`. */
+export function result(
   out: Assignment,
   experiment: ExperimentConfig | null | undefined,
   index: number,
@@ -48,11 +58,55 @@ function result(
 ): Assignment {
   const variant = experiment?.variants[index];
   out.inExperiment = inExperiment;
-  out.variant = variant ? variant.key : null;
+  out.variant = variant?.key ?? null;
   out.payload = variant?.payload ?? null;
   out.reason = reason;
   out.unitId = unitId;
   return out;
+}
+
+/**
+ * An experiment with what assignment needs worked out once (when the config loads) instead of
+ * on every call: whether it runs, its unit attribute and seed, its compiled targeting condition
+ * and its bucket ranges. `hash` is written by each assignment that hashed: the uint32 murmur3 of
+ * the unit (the client's exposure dedupe reuses it as its key's hash).
+ */
+export interface PreparedExperiment {
+  readonly config: ExperimentConfig | null | undefined;
+  /** Running, with hash version 1 and variants. */
+  readonly active: boolean;
+  readonly unitAttribute: string;
+  readonly seed: string;
+  readonly match: Matcher;
+  readonly ranges: BucketRange[];
+  hash: number;
+}
+
+/** Precomputes an experiment for {@link assignPrepared} (configs are not mutated after they arrive). */
+export function prepareExperiment(experiment: ExperimentConfig | null | undefined): PreparedExperiment {
+  const e =
+    experiment &&
+    experiment.active !== false &&
+    experiment.hashVersion === 1 &&
+    Array.isArray(experiment.variants) &&
+    experiment.variants.length > 0
+      ? experiment
+      : null; // running
+  return {
+    config: experiment,
+    active: !!e,
+    unitAttribute: e?.unitAttribute || "id",
+    seed: e ? e.seed || e.key : "",
+    // A falsy condition matches everyone, as does a missing one.
+    match: conditionMatcher(e?.condition || null),
+    ranges: e
+      ? bucketRanges(
+          e.variants.map((v) => v.weight),
+          e.coverage,
+        )
+      : [],
+    hash: 0,
+  };
 }
 
 /**
@@ -61,11 +115,9 @@ function result(
  *
  * @example unitIdOf({ id: 42 }, "id") // "42"
  */
-export function unitIdOf(user: Attributes, unitAttribute: string): string | null {
+export function unitIdOf(user: Attributes, unitAttribute?: string): string | null {
   const raw = user[unitAttribute || "id"];
-  if (typeof raw === "string") return raw === "" ? null : raw;
-  if (typeof raw === "number" && Number.isFinite(raw)) return String(raw);
-  return null;
+  return typeof raw === "string" ? raw || null : Number.isFinite(raw) ? String(raw) : null;
 }
 
 /**
@@ -87,11 +139,7 @@ export function unitIdOf(user: Attributes, unitAttribute: string): string | null
  * ) // { inExperiment: true, variant: "control" | "blue", payload: null, reason: "assigned", unitId: "user-1" }
  */
 export function assignVariant(experiment: ExperimentConfig | null | undefined, user: User): Assignment {
-  return assignInto(
-    { inExperiment: false, variant: null, payload: null, reason: "not-running", unitId: null },
-    experiment,
-    user,
-  );
+  return assignInto(notRunning(), experiment, user);
 }
 
 /**
@@ -103,31 +151,32 @@ export function assignInto(
   experiment: ExperimentConfig | null | undefined,
   user: User,
 ): Assignment {
-  if (
-    !experiment ||
-    experiment.active === false ||
-    experiment.hashVersion !== 1 ||
-    !Array.isArray(experiment.variants) ||
-    experiment.variants.length === 0
-  ) {
-    return result(out, experiment, 0, false, "not-running", null);
-  }
-  const unitId = unitIdOf(user, experiment.unitAttribute);
-  if (unitId === null) return result(out, experiment, 0, false, "no-unit-id", null);
+  return assignPrepared(out, prepareExperiment(experiment), user);
+}
 
-  const forcedKey = experiment.forced?.[unitId];
+/** {@link assignInto} for an experiment prepared once by {@link prepareExperiment} (the client's hot path). */
+export function assignPrepared(
+  out: Assignment,
+  prepared: PreparedExperiment | undefined,
+  user: User,
+): Assignment {
+  if (!prepared?.active) return result(out, prepared?.config, 0, false, "not-running", null);
+  const e = prepared.config!;
+  const unitId = unitIdOf(user, prepared.unitAttribute);
+  if (unitId === null) return result(out, e, 0, false, "no-unit-id", null);
+
+  const forcedKey = e.forced?.[unitId];
   if (forcedKey !== undefined) {
-    const index = experiment.variants.findIndex((v) => v.key === forcedKey);
-    if (index >= 0) return result(out, experiment, index, true, "forced", unitId);
+    const index = e.variants.findIndex((v) => v.key === forcedKey);
+    if (index >= 0) return result(out, e, index, true, "forced", unitId);
   }
-  if (experiment.condition && !evaluateCondition(experiment.condition, user)) {
-    return result(out, experiment, 0, false, "targeting", unitId);
+  if (!prepared.match(user)) return result(out, e, 0, false, "targeting", unitId);
+  if (e.layer && !inRange(hashToLayerUnit(e.layer.key, unitId), e.layer.range)) {
+    return result(out, e, 0, false, "layer", unitId);
   }
-  if (experiment.layer && !inRange(hashToLayerUnit(experiment.layer.key, unitId), experiment.layer.range)) {
-    return result(out, experiment, 0, false, "layer", unitId);
-  }
-  const u = hashToUnit(experiment.seed || experiment.key, unitId);
-  const index = chooseVariantIndex(u, experiment.variants, experiment.coverage);
-  if (index < 0) return result(out, experiment, 0, false, "coverage", unitId);
-  return result(out, experiment, index, true, "assigned", unitId);
+  const hash = murmur3Prefixed(prepared.seed, unitId);
+  prepared.hash = hash;
+  const index = chooseBucket(hash / 4294967296, prepared.ranges);
+  if (index < 0) return result(out, e, 0, false, "coverage", unitId);
+  return result(out, e, index, true, "assigned", unitId);
 }

@@ -1,14 +1,6 @@
 /** A half-open interval `[start, end)` of the unit line [0, 1). */
 export type BucketRange = [start: number, end: number];
 
-function clampCoverage(coverage: number): number {
-  return coverage > 0 ? Math.min(coverage, 1) : 0;
-}
-
-function cleanWeight(weight: number): number {
-  return Number.isFinite(weight) && weight > 0 ? weight : 0;
-}
-
 /**
  * Bucket ranges for variants in order (assignment spec, hashVersion 1): variant i owns
  * `[c_i, c_i + coverage * w_i)` where `c_i = w_0 + ... + w_(i-1)`, summed left to right.
@@ -19,11 +11,11 @@ function cleanWeight(weight: number): number {
  * @example bucketRanges([0.5, 0.5], 0.5) // [[0, 0.25], [0.5, 0.75]]
  */
 export function bucketRanges(weights: readonly number[], coverage: number): BucketRange[] {
-  const cov = clampCoverage(coverage);
+  const cov = coverage > 0 ? Math.min(coverage, 1) : 0;
   const ranges: BucketRange[] = [];
   let start = 0;
   for (const raw of weights) {
-    const w = cleanWeight(raw);
+    const w = Number.isFinite(raw) && raw > 0 ? raw : 0;
     ranges.push([start, start + cov * w]);
     start += w;
   }
@@ -37,11 +29,7 @@ export function bucketRanges(weights: readonly number[], coverage: number): Buck
  * @example chooseBucket(0.3, [[0, 0.25], [0.5, 0.75]]) // -1
  */
 export function chooseBucket(u: number, ranges: readonly BucketRange[]): number {
-  for (let i = 0; i < ranges.length; i++) {
-    const range = ranges[i]!;
-    if (u >= range[0] && u < range[1]) return i;
-  }
-  return -1;
+  return ranges.findIndex((range) => inRange(u, range));
 }
 
 /**
@@ -55,7 +43,7 @@ export function inRange(u: number, range: readonly [number, number]): boolean {
 
 /**
  * Index of the variant whose range (as built by {@link bucketRanges}, same arithmetic) contains
- * `u`, or -1 outside coverage. Allocation-free; used on the assignment hot path.
+ * `u`, or -1 outside coverage.
  *
  * @example chooseVariantIndex(0.6, [{ weight: 0.5 }, { weight: 0.5 }], 0.5) // 1
  */
@@ -64,12 +52,11 @@ export function chooseVariantIndex(
   variants: readonly { weight: number }[],
   coverage: number,
 ): number {
-  const cov = clampCoverage(coverage);
-  let start = 0;
-  for (let i = 0; i < variants.length; i++) {
-    const w = cleanWeight(variants[i]!.weight);
-    if (u >= start && u < start + cov * w) return i;
-    start += w;
-  }
-  return -1;
+  return chooseBucket(
+    u,
+    bucketRanges(
+      variants.map((v) => v.weight),
+      coverage,
+    ),
+  );
 }

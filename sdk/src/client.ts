@@ -1,4 +1,13 @@
-import { type Assignment, assignInto, type User, unitIdOf } from "./assign.js";
+import {
+  type Assignment,
+  assignPrepared,
+  notRunning,
+  type PreparedExperiment,
+  prepareExperiment,
+  result,
+  type User,
+  unitIdOf,
+} from "./assign.js";
 import { validateCondition } from "./condition.js";
 import { createDelivery, type DeliveryStats } from "./delivery.js";
 import { createSeenUnits, type SeenUnits } from "./lru.js";
@@ -6,12 +15,13 @@ import {
   defaultFetch,
   defaultStorage,
   type FetchLike,
+  isBrowser,
   onPageHide,
   type StorageLike,
   timeoutSignal,
   unrefTimer,
 } from "./runtime.js";
-import type { ExperimentConfig, Json, SdkConfig } from "./types.js";
+import type { Json, SdkConfig } from "./types.js";
 
 /** Options of {@link createClient}. Durations are milliseconds. */
 export interface ClientOptions {
@@ -104,28 +114,9 @@ export interface Client {
   close(): Promise<void>;
 }
 
-const STORAGE_PREFIX = "abtest:config:";
-
 function isSdkConfig(value: unknown): value is SdkConfig {
-  const v = value as SdkConfig | null;
-  return typeof v === "object" && v !== null && typeof v.version === "string" && Array.isArray(v.experiments);
-}
-
-/** A fresh "not running" assignment (no variant). */
-const notRunning = (): Assignment => ({
-  inExperiment: false,
-  variant: null,
-  payload: null,
-  reason: "not-running",
-  unitId: null,
-});
-
-function fallbackAssignment(experiment: ExperimentConfig | undefined): Assignment {
-  const control = experiment?.variants?.[0];
-  const out = notRunning();
-  out.variant = control?.key ?? null;
-  out.payload = control?.payload ?? null;
-  return out;
+  const v = value as SdkConfig | null | undefined;
+  return typeof v?.version === "string" && Array.isArray(v.experiments);
 }
 
 /**
@@ -148,20 +139,19 @@ export function createClient(clientOptions: ClientOptions): Client {
       // a throwing onError must not break the host app either
     }
   };
+  const fail = (message: string, context: string) => report(new Error(message), context);
   const base = String(options.apiHost ?? "").replace(/\/+$/, "");
   const sdkKey = String(options.sdkKey ?? "");
   const fetchImpl: FetchLike =
-    options.fetch ??
-    defaultFetch() ??
-    (() => Promise.reject(new Error("no fetch available: pass `fetch` to createClient")));
+    options.fetch ?? defaultFetch() ?? (() => Promise.reject(new Error("no fetch")));
   const storage = options.storage === undefined ? defaultStorage() : options.storage;
-  const storageKey = STORAGE_PREFIX + sdkKey;
+  const storageKey = `abtest:config:${sdkKey}`;
   const headers = { authorization: `Bearer ${sdkKey}` };
   const refreshInterval = options.refreshInterval ?? 60_000;
   const flushInterval = options.flushInterval ?? 5_000;
   const batchSize = Math.max(1, Math.min(1000, options.batchSize ?? 100));
   const closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
-  const now = typeof options.now === "function" ? options.now : Date.now;
+  const now = typeof options.now === "function" ? options.now : cachedClock();
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
 
   let user: User = options.user ?? {};
@@ -169,10 +159,14 @@ export function createClient(clientOptions: ClientOptions): Client {
   let closed = false;
   let config: SdkConfig | null = null;
   let etag: string | null = null;
-  let experiments = new Map<string, ExperimentConfig>();
+  let experiments = new Map<string, PreparedExperiment>();
+  // The last experiment asked for, prepared, and its exposure memory.
+  let lastKey: string | null = null;
+  let lastPrepared: PreparedExperiment | undefined;
+  let lastUnits: SeenUnits | undefined;
   const listeners = new Set<() => void>();
-  const dedupeSize = Math.max(1, options.dedupeSize ?? 10_000);
-  const exposureAttributes = options.exposureAttributes?.length ? options.exposureAttributes : undefined;
+  const dedupeSize = options.dedupeSize ?? 10_000;
+  const exposureAttributes = options.exposureAttributes;
   const seen = new Map<string, SeenUnits>(); // per experiment
   const timers: ReturnType<typeof setInterval>[] = [];
   let flushSoon = false;
@@ -185,7 +179,7 @@ export function createClient(clientOptions: ClientOptions): Client {
     batchSize,
     requestTimeoutMs,
     limits: options,
-    canSend: () => consent,
+    consent: () => consent,
     report,
   });
 
@@ -201,16 +195,15 @@ export function createClient(clientOptions: ClientOptions): Client {
   function setConfig(next: SdkConfig, nextEtag: string | null): void {
     config = next;
     etag = nextEtag;
-    const map = new Map<string, ExperimentConfig>();
+    const map = new Map<string, PreparedExperiment>();
     for (const e of next.experiments) {
-      map.set(e.key, e);
+      map.set(e.key, prepareExperiment(e));
       // An invalid condition matches no one (evaluateCondition fails closed): say why, once.
-      const issue = e.condition ? validateCondition(e.condition)[0] : null;
-      if (issue) {
-        report(new Error(`experiment ${e.key}: condition.${issue.path.join(".")}: ${issue.code}`), "config");
-      }
+      const issue = e.condition && validateCondition(e.condition)[0];
+      if (issue) fail(`${e.key}: condition.${issue.path.join(".")}: ${issue.code}`, "config");
     }
     experiments = map;
+    lastKey = null;
     for (const listener of listeners) {
       try {
         listener();
@@ -221,27 +214,36 @@ export function createClient(clientOptions: ClientOptions): Client {
   }
 
   function loadStored(): void {
-    if (!storage) return;
     try {
-      const raw = storage.getItem(storageKey);
-      if (!raw) return;
-      const parsed = JSON.parse(raw) as { etag?: string | null; config?: unknown };
+      const parsed = JSON.parse(storage?.getItem(storageKey) || "{}") as {
+        etag?: string | null;
+        config?: unknown;
+      };
       if (isSdkConfig(parsed.config)) setConfig(parsed.config, parsed.etag ?? null);
     } catch (error) {
       report(error, "storage");
     }
   }
 
+  // Browsers GET the key-in-path URL with no header of ours: a simple request (no CORS
+  // preflight) that the browser's HTTP cache revalidates by ETag itself and a CDN can cache.
+  // Elsewhere the key goes in the Authorization header, with If-None-Match.
+  const browser = isBrowser();
   async function refresh(): Promise<void> {
     try {
-      const requestHeaders: Record<string, string> = { ...headers };
-      if (etag) requestHeaders["if-none-match"] = etag;
-      const signal = timeoutSignal(requestTimeoutMs);
-      const res = await fetchImpl(`${base}/api/v1/sdk/config`, { headers: requestHeaders, signal });
+      const res = await fetchImpl(
+        `${base}/api/v1/sdk/config${browser ? `/${encodeURIComponent(sdkKey)}` : ""}`,
+        {
+          signal: timeoutSignal(requestTimeoutMs),
+          headers: browser ? undefined : etag ? { ...headers, "if-none-match": etag } : headers,
+        },
+      );
       if (res.status === 304) return;
-      if (!res.ok) throw new Error(`config fetch failed: HTTP ${res.status}`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const body = await res.json();
-      if (!isSdkConfig(body)) throw new Error("config payload is malformed");
+      if (!isSdkConfig(body)) throw new Error("bad config");
+      // A browser's cache answers an unchanged config with 200 and the same body.
+      if (body.version === config?.version) return;
       setConfig(body, res.headers.get("etag") ?? `"${body.version}"`);
       persist();
     } catch (error) {
@@ -264,12 +266,11 @@ export function createClient(clientOptions: ClientOptions): Client {
     if (delivery.size >= batchSize && consent) scheduleFlushSoon();
   }
 
-  let readyPromise: Promise<void>;
+  let readyPromise = Promise.resolve();
   try {
-    if (!base) report(new Error("apiHost is required"), "options");
-    if (options.bootstrap && isSdkConfig(options.bootstrap)) {
+    if (!base) fail("no apiHost", "options");
+    if (isSdkConfig(options.bootstrap)) {
       setConfig(options.bootstrap, `"${options.bootstrap.version}"`);
-      readyPromise = Promise.resolve();
     } else {
       loadStored();
       readyPromise = refresh();
@@ -286,11 +287,10 @@ export function createClient(clientOptions: ClientOptions): Client {
     }
   } catch (error) {
     report(error, "createClient");
-    readyPromise = Promise.resolve();
   }
   const removePageHide = onPageHide(() => {
     try {
-      delivery.beaconAll();
+      delivery.beacon();
     } catch (error) {
       report(error, "beacon");
     }
@@ -300,38 +300,45 @@ export function createClient(clientOptions: ClientOptions): Client {
   const scratch = notRunning();
 
   function assign(experimentKey: string, who: User | undefined, out: Assignment): Assignment {
-    const experiment = experiments.get(experimentKey);
+    // The same experiment is asked for again and again: one string comparison, no map lookup.
+    if (experimentKey !== lastKey) {
+      lastKey = experimentKey;
+      lastPrepared = experiments.get(experimentKey);
+      lastUnits = seen.get(experimentKey);
+    }
+    const prepared = lastPrepared;
     try {
-      const result = assignInto(out, experiment, who ?? user);
+      const result = assignPrepared(out, prepared, who ?? user);
       if (result.reason === "assigned" && !closed) {
         const variant = result.variant!;
         const unitId = result.unitId!;
-        let units = seen.get(experimentKey);
-        if (units === undefined) {
-          units = createSeenUnits(dedupeSize);
-          seen.set(experimentKey, units);
+        const hash = prepared!.hash;
+        if (!lastUnits) {
+          lastUnits = createSeenUnits(dedupeSize);
+          seen.set(experimentKey, lastUnits);
         }
-        if (units.add(unitId, variant)) {
-          const attributes = exposureAttributes && pickAttributes(who ?? user, exposureAttributes);
-          const queued = delivery.push({
-            type: "exposure",
-            experiment: experimentKey,
-            variant,
-            unitId,
-            time: now(),
-            seq: 0,
-            ...(attributes ? { attributes } : {}),
-          });
+        const units = lastUnits;
+        if (units.add(unitId, variant, hash)) {
           // Not queued (queue full): not remembered either, so the next call logs it.
+          const queued =
+            !delivery.refuse() &&
+            delivery.push({
+              type: "exposure",
+              experiment: experimentKey,
+              variant,
+              unitId,
+              time: now(),
+              attributes: exposureAttributes && pickAttributes(who ?? user, exposureAttributes),
+            });
           if (queued) enqueueSize();
-          else units.forget(unitId);
+          else units.forget(unitId, hash);
         }
       }
       return result;
     } catch (error) {
       report(error, "getAssignment");
       try {
-        return fallbackAssignment(experiment);
+        return result(notRunning(), prepared?.config, 0, false, "not-running", null);
       } catch {
         return notRunning();
       }
@@ -345,9 +352,9 @@ export function createClient(clientOptions: ClientOptions): Client {
     track(eventName, trackOptions = {}, who) {
       try {
         if (closed) return;
-        const unitId = unitIdOf(who ?? user, trackOptions.unitAttribute ?? "id");
+        const unitId = unitIdOf(who ?? user, trackOptions.unitAttribute);
         if (unitId === null) {
-          report(new Error(`track("${eventName}"): the user has no unit id`), "track");
+          fail(`track("${eventName}"): no unit id`, "track");
           return;
         }
         let properties = trackOptions.properties;
@@ -356,7 +363,7 @@ export function createClient(clientOptions: ClientOptions): Client {
           if (properties !== undefined) properties = JSON.parse(JSON.stringify(properties));
         } catch (error) {
           delivery.stats.rejected++;
-          report(new Error(`track("${eventName}"): properties are not JSON (${error})`), "track");
+          fail(`track("${eventName}"): properties are not JSON (${error})`, "track");
           return;
         }
         if (
@@ -365,7 +372,6 @@ export function createClient(clientOptions: ClientOptions): Client {
             name: String(eventName),
             unitId,
             time: now(),
-            seq: 0,
             value: trackOptions.value,
             properties,
           })
@@ -386,7 +392,7 @@ export function createClient(clientOptions: ClientOptions): Client {
           if (delivery.size > 0) scheduleFlushSoon();
         } else {
           delivery.clear();
-          seen.clear();
+          for (const units of seen.values()) units.clear();
           storage?.removeItem(storageKey);
         }
       } catch (error) {
@@ -408,7 +414,7 @@ export function createClient(clientOptions: ClientOptions): Client {
         listeners.delete(listener);
       };
     },
-    stats: () => ({ queued: delivery.size, ...delivery.stats }),
+    stats: () => ({ ...delivery.stats, queued: delivery.size }),
     async close() {
       try {
         if (closed) return;
@@ -416,9 +422,8 @@ export function createClient(clientOptions: ClientOptions): Client {
         for (const t of timers) clearInterval(t);
         removePageHide();
         await delivery.drain(Date.now() + closeTimeoutMs);
-        delivery.cancelRetry();
         if (delivery.size > 0 && consent) {
-          report(new Error(`${delivery.size} event(s) not delivered within ${closeTimeoutMs} ms`), "close");
+          fail(`${delivery.size} event(s) not delivered`, "close");
         }
       } catch (error) {
         report(error, "close");
@@ -427,20 +432,37 @@ export function createClient(clientOptions: ClientOptions): Client {
   };
 }
 
+/**
+ * `Date.now` read at most once per 64 stamps within one synchronous run of code: a stamp is
+ * reused until 64 more were taken or the current task's microtasks run, whichever is first, so
+ * a loop of `getVariant` calls does not pay for a clock read each (the error is bounded by
+ * that one synchronous run). Stamps never go back in time unless the system clock does.
+ */
+function cachedClock(): () => number {
+  let time = 0;
+  let uses = 0;
+  const expire = () => {
+    uses = 0;
+  };
+  return () => {
+    if (uses === 0) {
+      time = Date.now();
+      queueMicrotask(expire);
+    }
+    uses = (uses + 1) & 63;
+    return time;
+  };
+}
+
 /** The named scalar attributes of a user, or undefined when it has none of them. */
 function pickAttributes(who: User, names: string[]): Record<string, string | number | boolean> | undefined {
-  const picked: Record<string, string | number | boolean> = {};
-  let any = false;
+  let picked: Record<string, string | number | boolean> | undefined;
   for (const name of names) {
-    const value = (who as Record<string, unknown>)[name];
-    const scalar =
-      typeof value === "string" ||
-      typeof value === "boolean" ||
-      (typeof value === "number" && Number.isFinite(value));
-    if (scalar) {
-      picked[name] = value;
-      any = true;
+    const value = who[name];
+    if (typeof value === "string" || typeof value === "boolean" || Number.isFinite(value)) {
+      picked ??= {};
+      picked[name] = value as string | number | boolean;
     }
   }
-  return any ? picked : undefined;
+  return picked;
 }

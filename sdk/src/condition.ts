@@ -47,23 +47,6 @@ export const MAX_CONDITION_DEPTH = 10;
 /** Longest attribute path (UTF-16 units). */
 export const MAX_ATTRIBUTE_PATH = 256;
 
-// Compiled `$regex` patterns (bounded). Invalid patterns are cached as null.
-const regexCache = new Map<string, RegExp | null>();
-
-function compileRegex(pattern: string): RegExp | null {
-  let re = regexCache.get(pattern);
-  if (re === undefined) {
-    try {
-      re = new RegExp(pattern);
-    } catch {
-      re = null;
-    }
-    if (regexCache.size >= 256) regexCache.clear();
-    regexCache.set(pattern, re);
-  }
-  return re;
-}
-
 /**
  * Tokens of a JS pattern: an escape, a character class, a group opening (with its `(?:`,
  * `(?=`, `(?<name>` prefix), a `{n,m}` quantifier, a `*`/`+`/`?` quantifier, any other character.
@@ -109,112 +92,139 @@ const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null &
 const isOperators = (v: unknown): v is Obj => isObject(v) && Object.keys(v).some((k) => k[0] === "$");
 
 type Out = ConditionIssue[];
-/** Checks an operator's argument: the issue code, or "" when it is fine (nested issues go to `out`). */
-type ArgCheck = (arg: Json, at: Path, depth: number, out: Out) => ConditionIssueCode | "";
-type Test = (x: Value, arg: Json) => boolean;
+/** Tests an attribute value. */
+type Test = (x: Value) => boolean;
+/** Tests a user's attributes (a compiled condition). */
+export type Matcher = (attributes: Attributes) => boolean;
+/**
+ * Validates an operator's argument and compiles it in the same pass: the test of the attribute
+ * value, or the issue code (nested issues go to `out`).
+ */
+type Compile = (arg: Json, at: Path, depth: number, out: Out) => Test | ConditionIssueCode;
 
-/** A literal (compared by deep equality): any JSON without `__proto__` keys. */
-const literal: ArgCheck = (v, path, _depth, out) => {
+const never = () => false;
+const always = () => true;
+
+/** A test that passes when every one of `tests` does (none: always). */
+function every<T>(tests: ((v: T) => boolean)[]): (v: T) => boolean {
+  return tests.length === 1
+    ? tests[0]!
+    : (v) => {
+        for (const t of tests) if (!t(v)) return false;
+        return true;
+      };
+}
+
+/** Checks a literal (compared by deep equality): any JSON without `__proto__` keys. */
+function checkLiteral(v: Json, path: Path, out: Out): void {
   if (typeof v === "object" && v !== null) {
     for (const k of Object.keys(v)) {
       const at = [...path, Array.isArray(v) ? +k : k];
       if (k === "__proto__") out.push({ path: at, code: "proto-key" });
-      else literal((v as Obj)[k]!, at, 0, out);
+      else checkLiteral((v as Obj)[k]!, at, out);
     }
   }
-  return "";
+}
+const literal = (v: Json, path: Path, out: Out): Test => {
+  checkLiteral(v, path, out);
+  return (x) => deepEqual(x, v);
 };
-const list: ArgCheck = (v, path, depth, out) =>
-  Array.isArray(v) ? literal(v, path, depth, out) : "needs-array";
-const ordered: ArgCheck = (v) =>
-  typeof v === "string" || (typeof v === "number" && Number.isFinite(v)) ? "" : "needs-number-or-string";
+const list =
+  (negate: boolean): Compile =>
+  (v, path, _depth, out) => {
+    if (!Array.isArray(v)) return "needs-array";
+    checkLiteral(v, path, out);
+    return (x) => inList(x, v) !== negate;
+  };
 /** Numbers with numbers, strings with strings (by UTF-16 code unit); never across types. */
 const ordering =
-  (sign: (c: number) => boolean): Test =>
-  (x, y) =>
-    typeof x === typeof y &&
-    (typeof x === "number" || typeof x === "string") &&
-    sign((x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0);
+  (compare: (x: number, y: number) => boolean): Compile =>
+  (y) =>
+    typeof y === "string" || (typeof y === "number" && Number.isFinite(y))
+      ? (x) => typeof x === typeof y && compare(x as number, y as number)
+      : "needs-number-or-string";
 
-/**
- * The operators of an attribute expression: how the argument is checked and how it tests the
- * attribute value `x`. Validation and evaluation both read this one table.
- */
-const OPERATORS: Record<string, [ArgCheck, Test]> = {
-  $eq: [literal, (x, y) => deepEqual(x, y)],
-  $ne: [literal, (x, y) => !deepEqual(x, y)],
-  $in: [list, (x, y) => inList(x, y as Json[])],
-  $nin: [list, (x, y) => !inList(x, y as Json[])],
-  $gt: [ordered, ordering((c) => c > 0)],
-  $gte: [ordered, ordering((c) => c >= 0)],
-  $lt: [ordered, ordering((c) => c < 0)],
-  $lte: [ordered, ordering((c) => c <= 0)],
-  $exists: [
-    (v) => (typeof v === "boolean" ? "" : "needs-boolean"),
-    (x, y) => y === (x !== undefined && x !== null),
-  ],
-  $regex: [
-    (v) =>
-      typeof v !== "string"
-        ? "needs-string"
-        : v.length > MAX_REGEX_LENGTH
-          ? "regex-too-long"
-          : compileRegex(v)
-            ? regexHazard(v)
-            : "regex-invalid",
-    (x, y) => typeof x === "string" && x.length <= MAX_REGEX_INPUT && compileRegex(y as string)!.test(x),
-  ],
-  $not: [(v, at, depth, out) => checkValue(v, at, depth + 1, out), (x, y) => !matchValue(x, y)],
+/** The operators of an attribute expression: each validates its argument and compiles it. */
+const OPERATORS: Record<string, Compile> = {
+  $eq: (v, at, _d, out) => literal(v, at, out),
+  $ne: (v, at, _d, out) => {
+    const t = literal(v, at, out);
+    return (x) => !t(x);
+  },
+  $in: list(false),
+  $nin: list(true),
+  $gt: ordering((x, y) => x > y),
+  $gte: ordering((x, y) => x >= y),
+  $lt: ordering((x, y) => x < y),
+  $lte: ordering((x, y) => x <= y),
+  $exists: (v) => (typeof v === "boolean" ? (x) => v === (x !== undefined && x !== null) : "needs-boolean"),
+  $regex: (v) => {
+    if (typeof v !== "string") return "needs-string";
+    if (v.length > MAX_REGEX_LENGTH) return "regex-too-long";
+    try {
+      const re = new RegExp(v);
+      return regexHazard(v) || ((x) => typeof x === "string" && x.length <= MAX_REGEX_INPUT && re.test(x));
+    } catch {
+      return "regex-invalid";
+    }
+  },
+  $not: (v, at, depth, out) => {
+    const t = compileValue(v, at, depth + 1, out);
+    return typeof t === "string" ? t : (x) => !t(x);
+  },
 };
 
 /** The operators of attribute expressions, in documentation order. */
-export const CONDITION_OPERATORS = Object.keys(OPERATORS);
+export const CONDITION_OPERATORS = /* @__PURE__ */ Object.keys(OPERATORS);
 
 /** What an attribute is compared with: an operator expression, or a literal. */
-function checkValue(v: Json, path: Path, depth: number, out: Out): ConditionIssueCode | "" {
-  if (!isOperators(v)) return literal(v, path, depth, out);
+function compileValue(v: Json, path: Path, depth: number, out: Out): Test | ConditionIssueCode {
+  if (!isOperators(v)) return literal(v, path, out);
   if (depth > MAX_CONDITION_DEPTH) return "too-deep";
+  const tests: Test[] = [];
   for (const op of Object.keys(v)) {
     const at = [...path, op];
-    const check = OPERATORS[op]?.[0]; // inherited names (constructor, __proto__) have no [0]
-    const code =
-      op[0] !== "$" ? "mixed-expression" : check ? check(v[op]!, at, depth, out) : "unknown-operator";
-    if (code) out.push({ path: at, code });
+    // `$` first: inherited names (constructor, __proto__) never reach the table.
+    const compile = op[0] === "$" && OPERATORS[op];
+    const t =
+      op[0] !== "$" ? "mixed-expression" : compile ? compile(v[op]!, at, depth, out) : "unknown-operator";
+    if (typeof t === "string") out.push({ path: at, code: t });
+    else tests.push(t);
   }
-  return "";
+  return every(tests);
 }
 
-function checkCondition(c: unknown, path: Path, depth: number, out: Out): void {
+function compileCondition(c: unknown, path: Path, depth: number, out: Out): Matcher {
   if (!isObject(c) || depth > MAX_CONDITION_DEPTH) {
     out.push({ path, code: isObject(c) ? "too-deep" : "not-object" });
-    return;
+    return never;
   }
+  const matchers: Matcher[] = [];
   for (const key of Object.keys(c)) {
     const at = [...path, key];
     const v = c[key]!;
     const parts = key.split(".");
-    let code: ConditionIssueCode | "" = "";
+    let m: Matcher | ConditionIssueCode;
     if (key === "$and" || key === "$or") {
       if (Array.isArray(v) && v.length > 0) {
-        v.forEach((item, i) => {
-          checkCondition(item, [...at, i], depth + 1, out);
-        });
-      } else code = "empty-list";
-    } else if (key === "$not") checkCondition(v, at, depth + 1, out);
+        const ms = v.map((item, i) => compileCondition(item, [...at, i], depth + 1, out));
+        m = key === "$and" ? every(ms) : (a) => ms.some((x) => x(a));
+      } else m = "empty-list";
+    } else if (key === "$not") {
+      const inner = compileCondition(v, at, depth + 1, out);
+      m = (a) => !inner(a);
+    } else if (key[0] === "$") m = "misplaced-operator";
+    else if (key.length > MAX_ATTRIBUTE_PATH) m = "path-too-long";
+    else if (parts.includes("__proto__")) m = "proto-key";
+    else if (parts.includes("")) m = "empty-path-part";
     else {
-      code =
-        key[0] === "$"
-          ? "misplaced-operator"
-          : key.length > MAX_ATTRIBUTE_PATH
-            ? "path-too-long"
-            : parts.includes("__proto__")
-              ? "proto-key"
-              : parts.includes("")
-                ? "empty-path-part"
-                : checkValue(v, at, depth + 1, out);
+      const t = compileValue(v, at, depth + 1, out);
+      m = typeof t === "string" ? t : (a) => t(lookup(a, key, parts));
     }
-    if (code) out.push({ path: at, code });
+    if (typeof m === "string") out.push({ path: at, code: m });
+    else matchers.push(m);
   }
+  return every(matchers);
 }
 
 /**
@@ -236,7 +246,7 @@ function checkCondition(c: unknown, path: Path, depth: number, out: Out): void {
  */
 export function validateCondition(condition: unknown): ConditionIssue[] {
   const out: Out = [];
-  checkCondition(condition, [], 0, out);
+  compileCondition(condition, [], 0, out);
   return out;
 }
 
@@ -250,12 +260,14 @@ function deepEqual(a: Value, b: Value): boolean {
   return true;
 }
 
-/** The attribute at `path`: an own property named `path`, else the dotted path through nested objects. */
-function lookup(attributes: Attributes, path: string): Value {
+/**
+ * The attribute at `path`: an own property named `path`, else the dotted path (`parts`, the
+ * path split at dots) through nested objects.
+ */
+function lookup(attributes: Attributes, path: string, parts: string[]): Value {
   if (Object.hasOwn(attributes, path)) return attributes[path];
   let current: Value = attributes as Obj;
-  if (path.indexOf(".") < 0) return undefined;
-  for (const part of path.split(".")) {
+  for (const part of parts) {
     if (!isObject(current) || !Object.hasOwn(current, part)) return undefined;
     current = current[part];
   }
@@ -263,39 +275,36 @@ function lookup(attributes: Attributes, path: string): Value {
 }
 
 function inList(x: Value, list: Json[]): boolean {
-  if (Array.isArray(x)) return x.some((item) => inList(item, list));
-  return list.some((l) => deepEqual(x, l));
-}
-
-function matchValue(x: Value, expected: Json): boolean {
-  // Valid expressions have only operator keys or none, so the first key tells (no allocation).
-  let operators = false;
-  if (isObject(expected)) for (const k in expected) operators = k[0] === "$";
-  if (!operators) return deepEqual(x, expected);
-  for (const op in expected as Obj) if (!OPERATORS[op]![1](x, (expected as Obj)[op]!)) return false;
-  return true;
-}
-
-function matches(condition: Obj, attributes: Attributes): boolean {
-  for (const key in condition) {
-    const arg = condition[key]!;
-    if (
-      key === "$and"
-        ? !(arg as Obj[]).every((c) => matches(c, attributes))
-        : key === "$or"
-          ? !(arg as Obj[]).some((c) => matches(c, attributes))
-          : key === "$not"
-            ? matches(arg as Obj, attributes)
-            : !matchValue(lookup(attributes, key), arg)
-    ) {
-      return false;
-    }
+  if (Array.isArray(x)) {
+    for (const item of x) if (inList(item, list)) return true;
+    return false;
   }
-  return true;
+  for (const l of list) if (deepEqual(x, l)) return true;
+  return false;
 }
 
-// Validity of each condition object seen (configs are not mutated after they arrive).
-const validity = new WeakMap<object, boolean>();
+// The compiled form of each condition object seen (configs are not mutated after they arrive).
+const compiled = new WeakMap<object, Matcher>();
+
+/**
+ * The condition compiled into one function of the attributes (validated and compiled in one
+ * pass, once per condition object): matches everyone for a null or missing condition, no one
+ * for an invalid one (fail closed). {@link evaluateCondition} runs it.
+ *
+ * @example conditionMatcher({ plan: "pro" })({ plan: "pro" }) // true
+ */
+export function conditionMatcher(condition: Condition | null | undefined): Matcher {
+  if (condition === null || condition === undefined) return always;
+  if (typeof condition !== "object") return never;
+  let m = compiled.get(condition);
+  if (m === undefined) {
+    const out: Out = [];
+    m = compileCondition(condition, [], 0, out);
+    if (out.length > 0) m = never;
+    compiled.set(condition, m);
+  }
+  return m;
+}
 
 /**
  * Evaluate a MongoDB-style targeting condition against user attributes.
@@ -312,12 +321,5 @@ const validity = new WeakMap<object, boolean>();
  * @example evaluateCondition({ country: { $in: ["US", "CA"] }, age: { $gte: 18 } }, { country: "US", age: 30 }) // true
  */
 export function evaluateCondition(condition: Condition | null | undefined, attributes: Attributes): boolean {
-  if (condition === null || condition === undefined) return true;
-  if (typeof condition !== "object") return false;
-  let valid = validity.get(condition);
-  if (valid === undefined) {
-    valid = validateCondition(condition).length === 0;
-    validity.set(condition, valid);
-  }
-  return valid && matches(condition, attributes);
+  return conditionMatcher(condition)(attributes);
 }

@@ -1,3 +1,4 @@
+import { encoder } from "./hash.js";
 import { beaconSender, type FetchLike, isBrowser, randomId, timeoutSignal, unrefTimer } from "./runtime.js";
 import type { ExposureEvent, IngestEvent, IngestResponse, TrackEvent } from "./types.js";
 
@@ -11,6 +12,9 @@ export type QueuedEvent = (Omit<ExposureEvent, "id" | "timestamp"> | Omit<TrackE
   time: number;
   seq: number;
 };
+
+/** An event as handed to {@link Delivery.push}, which numbers it. */
+export type NewEvent = QueuedEvent extends infer E ? (E extends unknown ? Omit<E, "seq"> : never) : never;
 
 /** Counters of what happened to events (for monitoring and tests). */
 export interface DeliveryStats {
@@ -39,7 +43,7 @@ export interface DeliveryOptions {
   requestTimeoutMs: number;
   /** The client's `maxQueue`, `retryBaseMs`, `retryMaxMs` (defaults are applied here). */
   limits: { maxQueue?: number; retryBaseMs?: number; retryMaxMs?: number };
-  canSend: () => boolean;
+  consent: () => boolean;
   report: (error: unknown, context: string) => void;
 }
 
@@ -71,20 +75,20 @@ export interface Delivery {
   /** Counters (mutable by the client for events it refuses itself). */
   readonly stats: Omit<DeliveryStats, "queued">;
   /**
-   * Enqueue; false when the queue already holds `maxQueue` events: the event is not queued,
-   * it is counted in `dropped`, and the first drop of an overflow is reported.
+   * True when the queue already holds `maxQueue` events: the event the caller has is not
+   * queued, it is counted in `dropped`, and the first drop of an overflow is reported.
    */
-  push(event: QueuedEvent): boolean;
+  refuse(): boolean;
+  /** Enqueue; false (and {@link refuse}'s accounting) when the queue is full. */
+  push(event: NewEvent): boolean;
   /** Forget every queued event (consent withdrawn). */
   clear(): void;
   /** One delivery pass: send batches until the queue is empty or an attempt must be retried. */
   flush(): Promise<Outcome>;
-  /** Deliver until the queue is empty or `deadline` (ms since epoch), retrying with backoff. */
+  /** Deliver until the queue is empty or `deadline` (ms since epoch), retrying with backoff; then no retry stays scheduled. */
   drain(deadline: number): Promise<void>;
   /** Send everything queued with `navigator.sendBeacon` (page is being hidden/unloaded). */
-  beaconAll(): void;
-  /** Stop a scheduled retry (close). */
-  cancelRetry(): void;
+  beacon(): void;
 }
 
 /**
@@ -94,9 +98,9 @@ export interface Delivery {
  * events at fault are alone and dropped with the server's reason, everything else is retried.
  */
 export function createDelivery(opts: DeliveryOptions): Delivery {
-  const { report, batchSize, canSend, limits } = opts;
+  const { report, batchSize, consent, limits } = opts;
   const url = `${opts.base}/api/v1/events`;
-  const beacon = beaconSender();
+  const sendBeacon = beaconSender();
   const maxQueue = Math.max(1, limits.maxQueue ?? (isBrowser() ? 10_000 : 100_000));
   let queue: QueuedEvent[] = [];
   let seq = 0;
@@ -106,6 +110,23 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   let draining = false;
   let overflow = 0; // events refused since the queue last had room
   const stats = { sent: 0, dropped: 0, rejected: 0, beaconed: 0 };
+
+  function reject(id: unknown, reason: string): void {
+    stats.rejected++;
+    report(new Error(`event ${id} rejected: ${reason}`), "flush");
+  }
+
+  function refuse(): boolean {
+    if (queue.length < maxQueue) {
+      overflow = 0;
+      return false;
+    }
+    stats.dropped++;
+    if (overflow++ === 0) {
+      report(new Error(`queue is full (maxQueue ${maxQueue})`), "queue");
+    }
+    return true;
+  }
 
   function cancelRetry(): void {
     if (retryTimer !== null) clearTimeout(retryTimer);
@@ -126,7 +147,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   }
 
   async function pass(): Promise<Outcome> {
-    while (queue.length > 0 && canSend()) {
+    while (queue.length > 0 && consent()) {
       if ((await deliver(queue.slice(0, batchSize))) === "retry") {
         if (retryTimer === null && !draining) {
           retryTimer = setTimeout(() => {
@@ -146,9 +167,8 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
   /** Removes the events up to the batch's last from the head of the queue (they are done). */
   function settle(batch: QueuedEvent[]): void {
     const last = batch[batch.length - 1]!.seq;
-    let n = 0;
-    while (n < queue.length && queue[n]!.seq <= last) n++;
-    queue.splice(0, n);
+    const n = queue.findIndex((e) => e.seq > last);
+    queue.splice(0, n < 0 ? queue.length : n);
   }
 
   /** Sends a batch; one refused as a whole is split in halves until each part is taken or alone. */
@@ -159,8 +179,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       const half = batch.length >> 1;
       return (await deliver(batch.slice(0, half))) === "retry" ? "retry" : deliver(batch.slice(half));
     }
-    stats.rejected++;
-    report(new Error(`event ${batch[0]!.id} rejected: ${outcome.refused}`), "flush");
+    reject(batch[0]!.id, outcome.refused);
     settle(batch);
     return "ok";
   }
@@ -178,10 +197,7 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       if (res.ok) {
         const answer = (await res.json()) as Partial<IngestResponse>;
         const rejected = Array.isArray(answer.rejected) ? answer.rejected : [];
-        for (const r of rejected) {
-          report(new Error(`event ${batch[r.index]?.id ?? r.index} rejected: ${r.reason}`), "flush");
-        }
-        stats.rejected += rejected.length;
+        for (const r of rejected) reject(batch[r.index]?.id ?? r.index, r.reason);
         stats.sent += batch.length - rejected.length;
         settle(batch);
         return "ok";
@@ -189,14 +205,14 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       // The request as a whole was refused: split it to find the events at fault.
       if (status === 400 || status === 413 || status === 422) {
         const answer = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-        return { refused: `HTTP ${status}${answer?.error?.message ? `: ${answer.error.message}` : ""}` };
+        return { refused: `HTTP ${status}: ${answer?.error?.message ?? ""}` };
       }
     } catch (error) {
       report(error, "flush");
       return "retry";
     }
     // 5xx, 408, 429, and 401/403/404 (a key or URL problem, not the events' fault): kept, retried.
-    report(new Error(`events POST failed: HTTP ${status}, will retry`), "flush");
+    report(new Error(`HTTP ${status}`), "flush");
     return "retry";
   }
 
@@ -205,17 +221,11 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       return queue.length;
     },
     stats,
+    refuse,
     push(event) {
-      if (queue.length >= maxQueue) {
-        stats.dropped++;
-        if (overflow++ === 0) {
-          report(new Error(`event queue is full (maxQueue ${maxQueue}): new events are dropped`), "queue");
-        }
-        return false;
-      }
-      overflow = 0;
-      event.seq = ++seq;
-      queue.push(event);
+      if (refuse()) return false;
+      (event as QueuedEvent).seq = ++seq;
+      queue.push(event as QueuedEvent);
       return true;
     },
     clear() {
@@ -227,18 +237,18 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
       cancelRetry();
       draining = true;
       try {
-        while (queue.length > 0 && canSend() && Date.now() < deadline) {
+        while (queue.length > 0 && consent() && Date.now() < deadline) {
           // A hanging request must not hold close() past its deadline.
           const outcome = await Promise.race([flush(), sleep(deadline - Date.now())]);
           if (outcome === "retry") await sleep(Math.min(backoff(), Math.max(0, deadline - Date.now())), true);
         }
       } finally {
         draining = false;
+        cancelRetry(); // a pass that ended during the drain may have scheduled one
       }
     },
-    beaconAll() {
-      if (!beacon || !canSend()) return;
-      const encoder = new TextEncoder();
+    beacon() {
+      if (!sendBeacon || !consent()) return;
       while (queue.length > 0) {
         let count = Math.min(queue.length, batchSize);
         let data = body(queue.slice(0, count));
@@ -247,14 +257,13 @@ export function createDelivery(opts: DeliveryOptions): Delivery {
           count = Math.ceil(count / 2);
           data = body(queue.slice(0, count));
         }
-        if (!beacon(`${url}?key=${encodeURIComponent(opts.sdkKey)}`, data)) {
-          report(new Error(`sendBeacon refused ${queue.length} events; they stay queued`), "beacon");
+        if (!sendBeacon(`${url}?key=${encodeURIComponent(opts.sdkKey)}`, data)) {
+          report(new Error("sendBeacon refused"), "beacon");
           return;
         }
         queue.splice(0, count);
         stats.beaconed += count;
       }
     },
-    cancelRetry,
   };
 }

@@ -2,36 +2,38 @@
 const TWO_POW_32 = 4294967296;
 
 // One encoder and one scratch buffer for the whole module: hashing allocates nothing per call
-// except when an id longer than the buffer arrives (the buffer then grows once).
-const encoder = new TextEncoder();
+// for ASCII ids except when an id longer than the buffer arrives (the buffer then grows once).
+// The UTF-8 bytes of the last prefix (`key + ":"`) stay at its start, so a repeated seed costs
+// one string comparison and no concatenation.
+/** The module's one UTF-8 encoder (typed structurally: the package's types need no DOM or Node lib). */
+export const encoder: {
+  encode(text: string): Uint8Array;
+  encodeInto(text: string, into: Uint8Array): { written: number };
+} = new TextEncoder();
 let scratch = new Uint8Array(256);
-// tails[n] is scratch.subarray(n), created once and reused (encodeInto writes from index 0).
-let tails: Uint8Array[] = [];
-// The UTF-8 bytes of the last prefix stay at the start of `scratch`. The prefix is
-// `key + ":"` (experiment seed) or `"layer:" + key + ":"`; it is identified by (layer, key) so a
-// repeated seed costs one string comparison and no concatenation.
 let lastKey: string | null = null;
-let lastIsLayer = false;
 let lastPrefixBytes = 0;
 
-function ensureCapacity(codeUnits: number): void {
-  // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-  const needed = codeUnits * 3;
-  if (needed <= scratch.length) return;
-  let size = scratch.length;
-  while (size < needed) size *= 2;
-  scratch = new Uint8Array(size);
-  tails = [];
-  lastKey = null;
+/**
+ * Writes the UTF-8 encoding of `text` into `scratch` from `at`; returns the end. ASCII is
+ * copied by hand (no call into the engine's encoder, the usual id); anything else goes through
+ * `TextEncoder`, which encodes lone surrogates as U+FFFD (EF BF BD). The caller made room for 3
+ * bytes per UTF-16 code unit (the most UTF-8 needs).
+ */
+function encodeAt(text: string, at: number): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) return at - i + encoder.encodeInto(text, scratch.subarray(at - i)).written;
+    scratch[at++] = c;
+  }
+  return at;
 }
 
-function tailFrom(offset: number): Uint8Array {
-  let tail = tails[offset];
-  if (tail === undefined) {
-    tail = scratch.subarray(offset);
-    tails[offset] = tail;
+function ensureCapacity(codeUnits: number): void {
+  if (codeUnits * 3 > scratch.length) {
+    scratch = new Uint8Array(codeUnits * 6);
+    lastKey = null;
   }
-  return tail;
 }
 
 const C1 = 0xcc9e2d51;
@@ -44,12 +46,13 @@ function mixK(h: number, k: number): number {
 }
 
 /**
- * MurmurHash3_x86_32 with seed 0 of `bytes[0 .. length)`: Austin Appleby's algorithm
+ * MurmurHash3_x86_32 with seed 0 of `scratch[0 .. length)`: Austin Appleby's algorithm
  * (smhasher, MurmurHash3.cpp) with 32-bit `Math.imul` arithmetic. The vectors in
  * sdk/test/vectors.json come from Python's `mmh3`, and the test checks a second,
  * independently written implementation.
  */
-function murmur3(bytes: Uint8Array, length: number): number {
+function murmur3(length: number): number {
+  const bytes = scratch;
   let h = 0;
   const end = length & ~3;
   for (let i = 0; i < end; i += 4) {
@@ -81,25 +84,22 @@ function murmur3(bytes: Uint8Array, length: number): number {
 export function murmur3Utf8(text: string): number {
   ensureCapacity(text.length);
   lastKey = null;
-  const { written } = encoder.encodeInto(text, scratch);
-  return murmur3(scratch, written);
+  return murmur3(encodeAt(text, 0));
 }
 
 /**
- * murmur3_x86_32(UTF-8(prefix + text), 0) with prefix `key + ":"` (or `"layer:" + key + ":"`),
- * without building the concatenated string: the prefix bytes stay in the buffer while the
- * same key repeats. Equal to `murmur3Utf8(prefix + text)` because the UTF-8 of a concatenation
- * is the concatenation of the UTF-8 encodings when the prefix ends in a whole code point (":").
+ * murmur3_x86_32(UTF-8(key + ":" + text), 0) as a uint32, without building the concatenated
+ * string: the prefix bytes stay in the buffer while the same key repeats. Equal to `murmur3Utf8(prefix + text)` because the
+ * UTF-8 of a concatenation is the concatenation of the UTF-8 encodings when the prefix ends in
+ * a whole code point (":").
  */
-function murmur3Prefixed(layer: boolean, key: string, text: string): number {
-  ensureCapacity(key.length + 7 + text.length);
-  if (key !== lastKey || layer !== lastIsLayer) {
-    lastPrefixBytes = encoder.encodeInto(layer ? `layer:${key}:` : `${key}:`, scratch).written;
+export function murmur3Prefixed(key: string, text: string): number {
+  ensureCapacity(key.length + 1 + text.length);
+  if (key !== lastKey) {
+    lastPrefixBytes = encodeAt(`${key}:`, 0);
     lastKey = key;
-    lastIsLayer = layer;
   }
-  const { written } = encoder.encodeInto(text, tailFrom(lastPrefixBytes));
-  return murmur3(scratch, lastPrefixBytes + written);
+  return murmur3(encodeAt(text, lastPrefixBytes));
 }
 
 /**
@@ -109,7 +109,7 @@ function murmur3Prefixed(layer: boolean, key: string, text: string): number {
  * @example hashToUnit("new-checkout", "user-1") // a number in [0, 1), same on every platform
  */
 export function hashToUnit(seed: string, unitId: string): number {
-  return murmur3Prefixed(false, seed, unitId) / TWO_POW_32;
+  return murmur3Prefixed(seed, unitId) / TWO_POW_32;
 }
 
 /**
@@ -119,5 +119,5 @@ export function hashToUnit(seed: string, unitId: string): number {
  * @example hashToLayerUnit("checkout-layer", "user-1") // a number in [0, 1)
  */
 export function hashToLayerUnit(layerKey: string, unitId: string): number {
-  return murmur3Prefixed(true, layerKey, unitId) / TWO_POW_32;
+  return murmur3Prefixed(`layer:${layerKey}`, unitId) / TWO_POW_32;
 }

@@ -1,10 +1,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { murmur3Utf8 } from "./hash.js";
 import { createSeenUnits } from "./lru.js";
+
+/** The memory keyed as the client keys it: by the murmur3 of the unit id. */
+function units(capacity: number) {
+  const seen = createSeenUnits(capacity);
+  return {
+    add: (unitId: string, variant: string) => seen.add(unitId, variant, murmur3Utf8(unitId)),
+    forget: (unitId: string) => seen.forget(unitId, murmur3Utf8(unitId)),
+    clear: () => seen.clear(),
+  };
+}
 
 describe("SeenUnits", () => {
   it("remembers a (unit, variant) pair and reports a changed variant as new", () => {
-    const seen = createSeenUnits(16);
+    const seen = units(16);
     expect(seen.add("u1", "control")).toBe(true);
     expect(seen.add("u1", "control")).toBe(false);
     expect(seen.add("u1", "treatment")).toBe(true);
@@ -14,7 +25,7 @@ describe("SeenUnits", () => {
   });
 
   it("forget() drops one unit (front or back slot) and leaves the other", () => {
-    const seen = createSeenUnits(2); // one set of two slots
+    const seen = units(2); // one set of two slots
     seen.add("a", "v");
     seen.add("b", "v"); // b front, a back
     seen.forget("a");
@@ -27,7 +38,7 @@ describe("SeenUnits", () => {
   });
 
   it("never forgets the most recent unit of each set; alternating two units stays deduped", () => {
-    const seen = createSeenUnits(2); // one set of two slots
+    const seen = units(2); // one set of two slots
     expect(seen.add("a", "v")).toBe(true);
     expect(seen.add("b", "v")).toBe(true);
     for (let i = 0; i < 10; i++) {
@@ -42,7 +53,7 @@ describe("SeenUnits", () => {
   it("matches an exact LRU model when everything fits in one set (fast-check, fixed seed)", () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom("a", "b", "c", "d"), { maxLength: 60 }), (ids) => {
-        const seen = createSeenUnits(2);
+        const seen = units(2);
         const model: string[] = []; // most recent first, at most 2
         for (const id of ids) {
           const expected = !model.includes(id);

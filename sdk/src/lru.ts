@@ -1,17 +1,21 @@
 /**
  * Bounded memory of which variant each unit was logged with (one per experiment), used to log
  * each (experiment, unit, variant) exposure once. A 2-way set-associative cache with LRU
- * inside each set: a unit id hashes (FNV-1a over its UTF-16 code units) to a set of two slots;
- * a hit moves it to the front slot, a new unit takes the front slot and pushes the older one
- * to the back, evicting the least recently used of the two. Fixed arrays: O(1) per call,
- * nothing allocated after construction, memory bounded by `capacity` (rounded up to a power
- * of two). Eviction is per set, so it approximates a global LRU of the same size.
+ * inside each set: a unit id's hash (the caller's, e.g. the assignment's murmur3 of the id)
+ * picks a set of two slots and one bit naming the more recently used slot; a new unit takes the
+ * other slot, evicting the least recently used of the two. Fixed arrays: O(1) per call, nothing
+ * allocated or moved after construction, memory bounded by `capacity` (rounded up to a power of
+ * two). Eviction is per set, so it approximates a global LRU of the same size. A slot whose id
+ * is null is empty (never matches).
  */
 export interface SeenUnits {
-  /** Record `unitId` -> `variant`; true when this pair was not remembered (log it), else false. */
-  add(unitId: string, variant: string): boolean;
+  /**
+   * Record `unitId` -> `variant`; true when this pair was not remembered (log it), else false.
+   * `hash` is a uint32 hash of `unitId`, the same one for every call with that id.
+   */
+  add(unitId: string, variant: string, hash: number): boolean;
   /** Forget `unitId` (its exposure could not be queued), so the next `add` logs it again. */
-  forget(unitId: string): void;
+  forget(unitId: string, hash: number): void;
   /** Forget everything. */
   clear(): void;
 }
@@ -22,47 +26,32 @@ export function createSeenUnits(capacity: number): SeenUnits {
   while (sets * 2 < capacity) sets *= 2;
   const mask = sets - 1;
   const hashes = new Uint32Array(sets * 2);
+  const recent = new Uint8Array(sets); // 0 or 1: the set's more recently used slot
   const ids = new Array<string | null>(sets * 2).fill(null);
   const variants = new Array<string | null>(sets * 2).fill(null);
-  const hash = (unitId: string) => {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < unitId.length; i++) h = Math.imul(h ^ unitId.charCodeAt(i), 0x01000193);
-    return h >>> 0;
-  };
   return {
-    add(unitId, variant) {
-      const h = hash(unitId);
-      const front = (h & mask) * 2;
-      const back = front + 1;
-      if (hashes[front] === h && ids[front] === unitId) {
-        if (variants[front] === variant) return false;
-        variants[front] = variant;
-        return true;
+    add(unitId, variant, h) {
+      const set = h & mask;
+      let slot = set * 2;
+      if (!(hashes[slot] === h && ids[slot] === unitId) && !(hashes[++slot] === h && ids[slot] === unitId)) {
+        slot = set * 2 + (recent[set]! ^ 1);
+        hashes[slot] = h;
+        ids[slot] = unitId;
+      } else if (variants[slot] === variant) {
+        recent[set] = slot & 1;
+        return false;
       }
-      // The unit takes the front slot; the old front moves back (evicting the back entry, or
-      // swapping places when the back entry was this unit).
-      const known = hashes[back] === h && ids[back] === unitId && variants[back] === variant;
-      hashes[back] = hashes[front]!;
-      ids[back] = ids[front]!;
-      variants[back] = variants[front]!;
-      hashes[front] = h;
-      ids[front] = unitId;
-      variants[front] = variant;
-      return !known;
+      variants[slot] = variant;
+      recent[set] = slot & 1;
+      return true;
     },
-    forget(unitId) {
-      const front = (hash(unitId) & mask) * 2;
-      for (let slot = front; slot < front + 2; slot++) {
-        if (ids[slot] === unitId) {
-          ids[slot] = variants[slot] = null;
-          hashes[slot] = 0;
-        }
-      }
+    forget(unitId, h) {
+      const slot = (h & mask) * 2;
+      if (ids[slot] === unitId) ids[slot] = null;
+      if (ids[slot + 1] === unitId) ids[slot + 1] = null;
     },
     clear() {
-      hashes.fill(0);
       ids.fill(null);
-      variants.fill(null);
     },
   };
 }

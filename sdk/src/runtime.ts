@@ -38,7 +38,8 @@ interface BrowserGlobals {
   navigator?: { sendBeacon?: (url: string, data: string) => boolean };
   document?: EventTargetLike & { visibilityState?: string };
   window?: EventTargetLike;
-  crypto?: { randomUUID?: () => string; getRandomValues?: (array: Uint8Array) => Uint8Array };
+  crypto?: { getRandomValues?: (array: Uint8Array) => Uint8Array };
+  AbortSignal?: { timeout?: (ms: number) => AbortSignal };
 }
 
 const g = globalThis as unknown as BrowserGlobals;
@@ -50,7 +51,7 @@ export function isBrowser(): boolean {
 
 /** The global fetch, if any. */
 export function defaultFetch(): FetchLike | undefined {
-  return typeof g.fetch === "function" ? g.fetch.bind(globalThis) : undefined;
+  return g.fetch?.bind(globalThis);
 }
 
 /**
@@ -60,7 +61,7 @@ export function defaultFetch(): FetchLike | undefined {
 export function defaultStorage(): StorageLike | null {
   try {
     const storage = g.localStorage;
-    return storage && typeof storage.getItem === "function" ? storage : null;
+    return storage?.getItem ? storage : null;
   } catch {
     return null;
   }
@@ -69,7 +70,7 @@ export function defaultStorage(): StorageLike | null {
 /** `navigator.sendBeacon` bound to navigator, when available (browsers). */
 export function beaconSender(): ((url: string, data: string) => boolean) | null {
   const nav = g.navigator;
-  return nav && typeof nav.sendBeacon === "function" ? nav.sendBeacon.bind(nav) : null;
+  return nav?.sendBeacon?.bind(nav) ?? null;
 }
 
 /**
@@ -79,7 +80,7 @@ export function beaconSender(): ((url: string, data: string) => boolean) | null 
 export function onPageHide(onHide: () => void): () => void {
   const doc = g.document;
   const win = g.window;
-  if (!doc || !win || typeof win.addEventListener !== "function") return () => {};
+  if (!doc || !win?.addEventListener) return () => {};
   const onVisibility = () => {
     if (doc.visibilityState === "hidden") onHide();
   };
@@ -91,19 +92,17 @@ export function onPageHide(onHide: () => void): () => void {
   };
 }
 
-/** A random RFC 4122 version 4 UUID (crypto.randomUUID, else getRandomValues, else Math.random). */
+/**
+ * A random RFC 4122 version 4 UUID: one random byte (crypto.getRandomValues, which pages served
+ * over plain http have too; else Math.random) per hex digit of the template, with the version
+ * digit 4 and the variant digit 8-b fixed (`x ^ (r & 15 >> x / 4)` keeps 8's top bit).
+ */
 export function randomId(): string {
-  const c = g.crypto;
-  if (typeof c?.randomUUID === "function") return c.randomUUID();
-  const b = new Uint8Array(16);
-  if (typeof c?.getRandomValues === "function") c.getRandomValues(b);
-  else for (let i = 0; i < 16; i++) b[i] = Math.random() * 256;
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  let id = "";
-  for (let i = 0; i < 16; i++)
-    id += (i === 4 || i === 6 || i === 8 || i === 10 ? "-" : "") + (b[i]! + 256).toString(16).slice(1);
-  return id;
+  let i = 0;
+  const bytes = g.crypto?.getRandomValues?.(new Uint8Array(31));
+  return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (d) =>
+    (+d ^ ((bytes ? bytes[i++]! : Math.random() * 256) & (15 >> (+d / 4)))).toString(16),
+  );
 }
 
 /** A timer that does not keep a Node process alive. */
@@ -113,7 +112,5 @@ export function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
 
 /** An abort signal that fires after `ms`, where `AbortSignal.timeout` exists (else none). */
 export function timeoutSignal(ms: number): AbortSignal | undefined {
-  return typeof AbortSignal !== "undefined" && typeof AbortSignal.timeout === "function"
-    ? AbortSignal.timeout(ms)
-    : undefined;
+  return g.AbortSignal?.timeout?.(ms);
 }

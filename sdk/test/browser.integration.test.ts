@@ -2,7 +2,7 @@
 /**
  * The client in a browser environment (happy-dom: window, document, localStorage, fetch,
  * navigator.sendBeacon) against the real server in a child process over HTTP: CORS config
- * fetch, React re-render when the config arrives, localStorage persistence, and the
+ * fetch from the key-in-path URL without headers, React re-render when the config arrives, localStorage persistence, and the
  * pagehide/visibilitychange beacon flush.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
@@ -69,6 +69,9 @@ describe("browser client against the real server", () => {
   it("fetches the config cross-origin, re-renders React when it arrives, and persists it in localStorage", async () => {
     localStorage.clear();
     const errors: unknown[] = [];
+    // The page's own fetch, watched: the config request must be a simple GET (no header of ours,
+    // so no CORS preflight) of the cacheable key-in-path URL.
+    const requests: { url: string; headers: unknown }[] = [];
     const client = createClient({
       apiHost: url,
       sdkKey,
@@ -76,11 +79,18 @@ describe("browser client against the real server", () => {
       flushInterval: 0,
       refreshInterval: 0,
       onError: (e) => errors.push(e),
+      fetch: (target, init) => {
+        requests.push({ url: target, headers: init?.headers });
+        return fetch(target, init);
+      },
     });
     render(createElement(ExperimentProvider, { client }, createElement(ShowVariant)));
     expect(screen.getByTestId("v").textContent).toBe("loading");
     await act(() => client.ready());
     expect(errors).toEqual([]);
+    expect(requests).toEqual([
+      { url: `${url}/api/v1/sdk/config/${encodeURIComponent(sdkKey)}`, headers: undefined },
+    ]);
     const exp = client.getConfig()!.experiments.find((e) => e.key === "banner")!;
     expect(screen.getByTestId("v").textContent).toBe(assignVariant(exp, { id: "browser-1" }).variant);
     expect(localStorage.getItem(`abtest:config:${sdkKey}`)).toContain('"banner"');
