@@ -1,35 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { ApiError, apiFetch } from "../../api/client.js";
-import type { Metric } from "../../api/types.js";
+import type { ApiKey, AuditEntry, Layer, Metric } from "../../api/types.js";
 import { Button } from "../../ui/button.js";
 import { useDocumentTitle } from "../../ui/use-document-title.js";
 import styles from "../experiments/editor.module.css";
-
-interface ApiKey {
-  id: string;
-  kind: "sdk" | "admin";
-  name: string;
-  environment: string | null;
-  prefix: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
-interface Layer {
-  key: string;
-  name: string;
-  description: string;
-}
-interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  entityType: string;
-  entityKey: string;
-  before: unknown;
-  after: unknown;
-}
 
 function errorsOf(error: unknown): Record<string, string> {
   if (!(error instanceof ApiError)) return error ? { form: String((error as Error).message) } : {};
