@@ -149,12 +149,16 @@ export async function refreshResultUnits(db: Db, input: RefreshInput): Promise<R
         if (input.metrics.length > 0) {
           await tx.execute(addEventsSql(input.experimentKey, input.metrics, previous, watermark));
         }
-        const changed = sql`select unit_id from exposures where experiment_key = ${input.experimentKey}
-          and received_at > ${previous.toISOString()}::timestamptz and received_at <= ${watermark.toISOString()}::timestamptz`;
-        await tx.execute(
-          sql`delete from results_units where experiment_key = ${input.experimentKey} and unit_id in (${changed})`,
-        );
-        rebuiltUnits = rowCount(await tx.execute(rebuildUnitsSql(input, watermark, changed)));
+        // Units with new exposures, read first as an array (see rebuildUnitsSql for why).
+        const changed = await tx.execute<{ units: string[] | null }>(sql`
+          select array_agg(distinct unit_id) as units from exposures where experiment_key = ${input.experimentKey}
+            and received_at > ${previous.toISOString()}::timestamptz and received_at <= ${watermark.toISOString()}::timestamptz`);
+        const units = changed.rows[0]?.units ?? [];
+        if (units.length > 0) {
+          await tx.execute(sql`delete from results_units where experiment_key = ${input.experimentKey}
+            and unit_id = any(${sql.param(units)}::text[])`);
+          rebuiltUnits = rowCount(await tx.execute(rebuildUnitsSql(input, watermark, units)));
+        }
       } else {
         watermark = previous;
       }
