@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { startTestApp, type TestApp } from "../../server/test/test-app.js";
 import { CLIENT_DIST, ensureClientBuild } from "../scripts/ensure-build.js";
@@ -93,6 +93,16 @@ export function describeFocus(page: Page): Promise<string> {
     const kind = el instanceof HTMLInputElement ? `input:${el.type}` : el.tagName.toLowerCase();
     return `${kind} ${label.replace(/\s+/g, " ").trim()}`;
   });
+}
+
+/** A new page of `context` whose console errors and page errors are appended to `problems`. */
+export async function newWatchedPage(context: BrowserContext, problems: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  return page;
 }
 
 /** Signs in at `baseUrl` with the admin token and waits for the experiments list. */

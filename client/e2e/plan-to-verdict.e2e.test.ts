@@ -13,6 +13,7 @@ import {
   expectKeyboardReachesEveryControl,
   expectNoSeriousA11yViolations,
   launchBrowser,
+  newWatchedPage,
   screenshotBothThemes,
   signIn,
   startUiServer,
@@ -23,14 +24,7 @@ let browser: Browser;
 let context: BrowserContext;
 const problems: string[] = [];
 
-async function newPage(): Promise<Page> {
-  const page = await context.newPage();
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  return page;
-}
+const newPage = (): Promise<Page> => newWatchedPage(context, problems);
 
 beforeAll(async () => {
   app = await startUiServer();

@@ -6,7 +6,9 @@ import {
   describeFocus,
   expectNoSeriousA11yViolations,
   launchBrowser,
+  newWatchedPage,
   screenshotBothThemes,
+  signIn as signInAs,
   startUiServer,
 } from "./harness.js";
 import { createResultMetrics, seedResultsExperiment } from "./results-seed.js";
@@ -16,21 +18,9 @@ let browser: Browser;
 let context: BrowserContext;
 const problems: string[] = [];
 
-async function newPage(): Promise<Page> {
-  const page = await context.newPage();
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
-  });
-  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
-  return page;
-}
+const newPage = (): Promise<Page> => newWatchedPage(context, problems);
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${app.url}/sign-in`);
-  await page.getByLabel("Admin token").fill(TEST_ADMIN_TOKEN);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Experiments", level: 1 }).waitFor();
-}
+const signIn = (page: Page) => signInAs(page, app.url, TEST_ADMIN_TOKEN);
 
 async function openResults(page: Page, key: string, search = ""): Promise<void> {
   await page.goto(`${app.url}/experiments/${key}/results${search}`);

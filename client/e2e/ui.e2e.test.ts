@@ -6,8 +6,10 @@ import {
   describeFocus,
   expectNoSeriousA11yViolations,
   launchBrowser,
+  newWatchedPage,
   OTHER_HOST,
   screenshotBothThemes,
+  signIn as signInAs,
   startUiServer,
 } from "./harness.js";
 import { seedExperiments } from "./seed.js";
@@ -18,21 +20,9 @@ let context: BrowserContext;
 /** Content-Security-Policy violations and page errors seen by any page. */
 const problems: string[] = [];
 
-async function newPage(): Promise<Page> {
-  const page = await context.newPage();
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  return page;
-}
+const newPage = (): Promise<Page> => newWatchedPage(context, problems);
 
-async function signIn(page: Page, token = TEST_ADMIN_TOKEN): Promise<void> {
-  await page.goto(`${app.url}/sign-in`);
-  await page.getByLabel("Admin token").fill(token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Experiments", level: 1 }).waitFor();
-}
+const signIn = (page: Page, token = TEST_ADMIN_TOKEN) => signInAs(page, app.url, token);
 
 beforeAll(async () => {
   app = await startUiServer();
