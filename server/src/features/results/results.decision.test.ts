@@ -99,6 +99,11 @@ describe("checkHealth", () => {
     expect(h.status).toBe("problem");
     expect(check(h, "srm")).toMatchObject({ status: "problem", value: 1e-6, threshold: 0.001 });
     expect(check(h, "srm")?.message).toMatch(/1100\/900.*1000\/1000/);
+    expect(check(h, "srm")?.message).toMatch(/\(p = 1\.00e-6 < 0\.001\)/);
+    // A skew so large that the chi-square tail underflows to 0 (500k/462k units in the
+    // 1M-user demo) reads "< 1e-300", not "= 0.00e+0".
+    const huge = health({ srm: { ...okSrm, pValue: 0, mismatch: true, observed: [499900, 461812] } });
+    expect(check(huge, "srm")?.message).toMatch(/\(p < 1e-300 < 0\.001\)/);
   });
   it("multiple exposures: 1 % is fine, just above 1 % is a problem", () => {
     // 20 of 2,000 exposed units = 1 % exactly (not above); 21 of 2,001 = 1.05 %

@@ -109,7 +109,7 @@ export function checkHealth(input: HealthInput): Health {
       check: "srm",
       status: srm.mismatch ? "problem" : "ok",
       message: srm.mismatch
-        ? `Sample ratio mismatch (p = ${srm.pValue.toExponential(2)} < ${SRM_P_THRESHOLD}): ${split} is too far off to be chance; assignment or logging is broken, do not trust these results.`
+        ? `Sample ratio mismatch (p ${tinyP(srm.pValue)} < ${SRM_P_THRESHOLD}): ${split} is too far off to be chance; assignment or logging is broken, do not trust these results.`
         : `No sample ratio mismatch: ${split} is within chance (p = ${srm.pValue.toPrecision(2)}).`,
       value: srm.pValue,
       threshold: SRM_P_THRESHOLD,
@@ -378,4 +378,12 @@ export function decide(metrics: MetricReport[], health: Health, power: PowerRepo
   return finish("inconclusive", [
     `no significant difference with adequate power (≥ ${TARGET_POWER * 100}%) of ${test} to detect ${change}`,
   ]);
+}
+
+/**
+ * "= 1.52e-22", or "< 1e-300" when the p-value underflowed to 0 (a large skew: chi-square
+ * tails below about 1e-308 are not representable as doubles).
+ */
+function tinyP(p: number): string {
+  return p > 1e-300 ? `= ${p.toExponential(2)}` : "< 1e-300";
 }
