@@ -45,13 +45,18 @@ async function createExperiment(
 }
 
 /** Raw rows written directly (as ingestion would, received now unless told). */
+// Rows these helpers write count as received 2 ms before their insert: the refresh's watermark
+// is its own start minus 1 ms, floored to the millisecond, so a row inserted less than a
+// millisecond or two before a refresh began would (correctly) wait for the next refresh, and a
+// test reading right after one refresh would flake on a fast machine. 2 ms stays after the
+// previous refresh's watermark, since a refresh takes longer than that.
 async function expose(key: string, unit: string, variant: string, ts: string): Promise<void> {
-  await t.db.execute(sql`insert into exposures (id, experiment_key, variant_key, unit_id, ts)
-    values (gen_random_uuid(), ${key}, ${variant}, ${unit}, ${ts}::timestamptz)`);
+  await t.db.execute(sql`insert into exposures (id, experiment_key, variant_key, unit_id, ts, received_at)
+    values (gen_random_uuid(), ${key}, ${variant}, ${unit}, ${ts}::timestamptz, now() - interval '2 milliseconds')`);
 }
 async function purchase(unit: string, ts: string, value: number | null = 1): Promise<void> {
-  await t.db.execute(sql`insert into events (id, name, unit_id, ts, value)
-    values (gen_random_uuid(), 'purchase', ${unit}, ${ts}::timestamptz, ${value}::float8)`);
+  await t.db.execute(sql`insert into events (id, name, unit_id, ts, value, received_at)
+    values (gen_random_uuid(), 'purchase', ${unit}, ${ts}::timestamptz, ${value}::float8, now() - interval '2 milliseconds')`);
 }
 
 async function report(key: string) {
