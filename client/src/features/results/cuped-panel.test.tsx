@@ -72,7 +72,9 @@ describe("the CUPED panel", () => {
     );
     await userEvent.keyboard("{Escape}");
     expect(row.getByRole("button", { name: "<0.001" })).toBeDefined();
-    expect(screen.getByText(/over the 14 days before each unit's/)).toBeDefined();
+    expect(screen.getByText(/over the 14 days before each unit's/).textContent).toMatch(
+      /Each difference adjusted by the same metric over the 14 days before each unit's\s+first exposure/,
+    );
   });
 
   it("says why CUPED was not computed, and renders nothing without CUPED", () => {
