@@ -13,7 +13,7 @@ import { experimentKeys } from "./experiments-api.js";
 const STATUS_NOTE: Record<Experiment["status"], string> = {
   draft: "A draft: every field can change until it starts.",
   running:
-    "Running: variants, weights, payloads, the unit attribute and the layer slice are locked (changing them would move units between variants); coverage can only go up. Name, hypothesis, targeting, forced overrides, metrics and analysis can change.",
+    "Running: variants, weights, payloads, the unit attribute and the layer slice are locked (changing them would move units between variants); coverage can only go up. Name, hypothesis, targeting, forced overrides, metrics, environments and analysis can change.",
   stopped: "Stopped: the results are final. Only the name and the hypothesis can change.",
   archived: "Archived: nothing can change.",
 };
