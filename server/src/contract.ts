@@ -28,6 +28,7 @@ import {
 import {
   createdKeyResponse,
   createKeyRequest,
+  type environmentListResponse,
   keyListResponse,
   keyResponse,
 } from "./features/keys/keys.schemas.js";
@@ -146,6 +147,8 @@ export type UpdateLayerRequest = z.input<typeof updateLayerRequest>;
 export type ApiKey = z.output<typeof keyResponse>;
 /** `GET /api/v1/keys`. */
 export type ApiKeyList = z.output<typeof keyListResponse>;
+/** `GET /api/v1/environments`. */
+export type EnvironmentList = z.output<typeof environmentListResponse>;
 /** Answer of `POST /api/v1/keys`: the only time the token is shown. */
 export type CreatedApiKey = z.output<typeof createdKeyResponse>;
 /** Body of `POST /api/v1/keys`. */

@@ -99,6 +99,13 @@ describe("experiments are enabled per environment", () => {
     expect(update.after.environments).toEqual(["staging"]);
   });
 
+  it("GET /api/v1/environments lists what an experiment may be enabled in (the editor's choices)", async () => {
+    const res = await t.request("GET", "/api/v1/environments");
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ environments: ["production", "qa", "staging"] });
+    expect((await t.request("GET", "/api/v1/environments", { token: keys.qa })).status).toBe(403);
+  });
+
   it("answers 400 naming the field for unknown, duplicate, empty or malformed environments, storing nothing", async () => {
     const unknown = await create("bad-env", { environments: ["production", "moon"] });
     expect(unknown.status).toBe(400);

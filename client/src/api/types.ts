@@ -18,6 +18,7 @@ export type {
   CreateLayerRequest,
   CreateMetricRequest,
   CupedComparison,
+  EnvironmentList,
   ErrorBody,
   ErrorCode,
   Experiment,

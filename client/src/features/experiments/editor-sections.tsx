@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 import { apiFetch } from "../../api/client.js";
-import type { ApiKey, LayerList } from "../../api/types.js";
+import type { EnvironmentList, LayerList } from "../../api/types.js";
 import { Button } from "../../ui/button.js";
 import type { LockableField } from "./edit-model.js";
 import styles from "./editor.module.css";
@@ -193,26 +193,18 @@ export function ForcedOverrides({ draft, errors, locks, update }: SectionProps) 
   );
 }
 
-/** Environments that are always known to the server (keys add their own). */
-const BASE_ENVIRONMENTS = ["production", "staging"];
-
 /**
- * Which environments' SDK keys receive the experiment: production, staging and every SDK key's
- * environment, ticked. A new experiment starts with all of them (the server's default).
+ * Which environments' SDK keys receive the experiment: the server's known environments
+ * (`GET /api/v1/environments`: production, staging and every SDK key's), ticked. A new
+ * experiment starts with all of them (the server's default).
  */
 export function Environments({ draft, errors, locks, update }: SectionProps) {
-  const keys = useQuery({
-    queryKey: ["keys", "list"],
-    queryFn: ({ signal }) => apiFetch<{ keys: ApiKey[] }>("/api/v1/keys", { signal }),
-    select: (d) => d.keys,
+  const environments = useQuery({
+    queryKey: ["environments"],
+    queryFn: ({ signal }) => apiFetch<EnvironmentList>("/api/v1/environments", { signal }),
+    select: (d) => d.environments,
   });
-  const known = [
-    ...new Set([
-      ...BASE_ENVIRONMENTS,
-      ...(keys.data ?? []).flatMap((k) => (k.environment ? [k.environment] : [])),
-      ...(draft.environments ?? []),
-    ]),
-  ];
+  const known = [...new Set([...(environments.data ?? []), ...(draft.environments ?? [])])];
   const enabled = draft.environments ?? known;
   const hintId = useId();
   return (

@@ -4,11 +4,12 @@ import { type Auth, actorOf } from "./keys.auth.js";
 import {
   createdKeyResponse,
   createKeyRequest,
+  environmentListResponse,
   keyIdParams,
   keyListResponse,
   keyResponse,
 } from "./keys.schemas.js";
-import { createKey, listAllKeys, revokeKeyById } from "./keys.service.js";
+import { createKey, knownEnvironments, listAllKeys, revokeKeyById } from "./keys.service.js";
 
 const tag = "Keys";
 const base = "/api/v1/keys";
@@ -21,6 +22,19 @@ export function keysRoutes(deps: { db: Db; auth: Pick<Auth, "invalidate"> }): Ro
     return key;
   };
   return [
+    defineRoute({
+      method: "get",
+      path: "/api/v1/environments",
+      operationId: "listEnvironments",
+      tag,
+      summary: "List the environments experiments can be enabled in",
+      description:
+        "production and staging always, plus every SDK key's environment (revoked keys included): the values `environments` of an experiment and `?environment=` of a report accept.",
+      access: "admin",
+      success: { status: 200, description: "the known environments", schema: environmentListResponse },
+      errors: [401, 403],
+      handler: async () => ({ environments: await knownEnvironments(deps.db) }),
+    }),
     defineRoute({
       method: "get",
       path: base,

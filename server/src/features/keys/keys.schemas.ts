@@ -40,3 +40,12 @@ export const keyIdParams = z.object({ id: z.string().min(1).max(64) });
 
 /** Answer of `GET /api/v1/keys`. */
 export const keyListResponse = z.object({ keys: z.array(keyResponse) }).meta({ id: "ApiKeyList" });
+
+/** Answer of `GET /api/v1/environments`. */
+export const environmentListResponse = z
+  .object({
+    environments: z
+      .array(z.string())
+      .describe("production, staging and the environment of every SDK key ever created, sorted"),
+  })
+  .meta({ id: "EnvironmentList" });
