@@ -13,7 +13,7 @@ CREATE EXTENSION IF NOT EXISTS citus;
 
 DO $$
 DECLARE
-  reference_tables text[] := array['layers', 'experiments', 'metrics', 'api_keys', 'audit_log', 'results_state'];
+  reference_tables text[] := array['layers', 'experiments', 'metrics', 'api_keys', 'audit_log', 'results_state', 'results_sums'];
   distributed_tables text[] := array['exposures', 'events', 'results_units'];
   t text;
 BEGIN

@@ -3,9 +3,12 @@ import type { Db } from "../../db.js";
 import { lockUnitDataShared } from "./results.locks.js";
 import {
   addEventsSql,
+  addSumsSql,
   exclusionClass,
   insideBounds,
+  list,
   type MetricSpec,
+  metricSumList,
   metricSums,
   rebuildUnitsSql,
   type TimeBounds,
@@ -87,17 +90,39 @@ export function fingerprintOf(input: Pick<RefreshInput, "variants" | "metrics" |
   });
 }
 
+/**
+ * Identifies what `results_sums` were computed for: the rows' fingerprint plus each metric's
+ * type and cap (caps are applied when summing, so a cap change needs new sums, not new rows).
+ */
+export function sumsFingerprintOf(input: Pick<RefreshInput, "variants" | "metrics" | "bounds">): string {
+  return JSON.stringify({ rows: fingerprintOf(input), metrics: input.metrics.map((m) => [m.type, m.cap]) });
+}
+
+/**
+ * An incremental refresh that touches more units than this recomputes the experiment's sums
+ * from all of its rows (one scan) instead of subtracting and adding the touched units' sums
+ * (two index probes per unit).
+ */
+export const MAX_DELTA_UNITS = 50_000;
+
 /** The refresh bookkeeping of one experiment, as stored. */
 export interface RefreshState {
   fingerprint: string;
+  /** What `results_sums` hold (null: they must be recomputed, see {@link sumsFingerprintOf}). */
+  sumsFingerprint: string | null;
   watermark: Date;
   refreshedAt: Date;
 }
 
 /** Reads the stored refresh state of one experiment (undefined before its first refresh). */
 export async function readRefreshState(db: Db, experimentKey: string): Promise<RefreshState | undefined> {
-  const rows = await db.execute<{ fingerprint: string; watermark: number; refreshed: number }>(
-    sql`select fingerprint, extract(epoch from watermark)::float8 as watermark,
+  const rows = await db.execute<{
+    fingerprint: string;
+    sums: string | null;
+    watermark: number;
+    refreshed: number;
+  }>(
+    sql`select fingerprint, sums_fingerprint as sums, extract(epoch from watermark)::float8 as watermark,
           extract(epoch from refreshed_at)::float8 as refreshed
         from results_state where experiment_key = ${experimentKey}`,
   );
@@ -105,6 +130,7 @@ export async function readRefreshState(db: Db, experimentKey: string): Promise<R
   if (!row) return undefined;
   return {
     fingerprint: row.fingerprint,
+    sumsFingerprint: row.sums,
     watermark: epochToDate(row.watermark),
     refreshedAt: epochToDate(row.refreshed),
   };
@@ -139,6 +165,9 @@ export async function refreshResultUnits(db: Db, input: RefreshInput): Promise<R
     const incremental = !input.full && state !== undefined && state.fingerprint === fingerprint;
     let rebuiltUnits = 0;
     let behind = false;
+    const sumsFingerprint = sumsFingerprintOf(input);
+    // The sums are kept by delta while they match; otherwise recomputed from all rows below.
+    let sumsCurrent = incremental && state?.sumsFingerprint === sumsFingerprint;
     if (incremental && previous) {
       const max = input.maxAdvanceMs;
       if (max !== undefined && watermark.getTime() - previous.getTime() > max) {
@@ -146,18 +175,43 @@ export async function refreshResultUnits(db: Db, input: RefreshInput): Promise<R
         behind = true;
       }
       if (watermark > previous) {
+        const range = sql`received_at > ${previous.toISOString()}::timestamptz and received_at <= ${watermark.toISOString()}::timestamptz`;
+        // Units with new exposures, read first as an array (see rebuildUnitsSql for why).
+        const changed = await tx.execute<{ units: string[] | null }>(sql`
+          select array_agg(distinct unit_id) as units from exposures
+          where experiment_key = ${input.experimentKey} and ${range}`);
+        const units = changed.rows[0]?.units ?? [];
+        // Every unit whose row this refresh may change: new exposures, or new events of a
+        // metric's name (ids without a row of this experiment match nothing).
+        let touched: string[] = [];
+        if (sumsCurrent) {
+          const withEvents =
+            input.metrics.length === 0
+              ? []
+              : ((
+                  await tx.execute<{ units: string[] | null }>(sql`
+                    select array_agg(distinct unit_id) as units from events
+                    where ${range} and name in (${list([...new Set(input.metrics.map((m) => m.eventName))])})`)
+                ).rows[0]?.units ?? []);
+          touched = [...new Set([...units, ...withEvents])];
+          if (touched.length > MAX_DELTA_UNITS) sumsCurrent = false;
+          else if (touched.length > 0) {
+            await tx.execute(addSumsSql(input.experimentKey, input.metrics, input.bounds, -1, touched));
+          }
+        }
         if (input.metrics.length > 0) {
           await tx.execute(addEventsSql(input.experimentKey, input.metrics, previous, watermark));
         }
-        // Units with new exposures, read first as an array (see rebuildUnitsSql for why).
-        const changed = await tx.execute<{ units: string[] | null }>(sql`
-          select array_agg(distinct unit_id) as units from exposures where experiment_key = ${input.experimentKey}
-            and received_at > ${previous.toISOString()}::timestamptz and received_at <= ${watermark.toISOString()}::timestamptz`);
-        const units = changed.rows[0]?.units ?? [];
         if (units.length > 0) {
           await tx.execute(sql`delete from results_units where experiment_key = ${input.experimentKey}
             and unit_id = any(${sql.param(units)}::text[])`);
           rebuiltUnits = rowCount(await tx.execute(rebuildUnitsSql(input, watermark, units)));
+        }
+        if (sumsCurrent && touched.length > 0) {
+          await tx.execute(addSumsSql(input.experimentKey, input.metrics, input.bounds, 1, touched));
+          await tx.execute(
+            sql`delete from results_sums where experiment_key = ${input.experimentKey} and units = 0`,
+          );
         }
       } else {
         watermark = previous;
@@ -168,11 +222,15 @@ export async function refreshResultUnits(db: Db, input: RefreshInput): Promise<R
       // Fresh statistics, so incremental refreshes look units up by key instead of scanning.
       await tx.execute(sql`analyze results_units`);
     }
+    if (!sumsCurrent) {
+      await tx.execute(sql`delete from results_sums where experiment_key = ${input.experimentKey}`);
+      await tx.execute(addSumsSql(input.experimentKey, input.metrics, input.bounds, 1, null));
+    }
     await tx.execute(sql`
-      insert into results_state (experiment_key, fingerprint, watermark, unknown_variant_exposures, refreshed_at)
-      values (${input.experimentKey}, ${fingerprint}, ${watermark.toISOString()}::timestamptz, 0, clock_timestamp())
+      insert into results_state (experiment_key, fingerprint, sums_fingerprint, watermark, unknown_variant_exposures, refreshed_at)
+      values (${input.experimentKey}, ${fingerprint}, ${sumsFingerprint}, ${watermark.toISOString()}::timestamptz, 0, clock_timestamp())
       on conflict (experiment_key) do update set fingerprint = excluded.fingerprint,
-        watermark = excluded.watermark, refreshed_at = excluded.refreshed_at`);
+        sums_fingerprint = excluded.sums_fingerprint, watermark = excluded.watermark, refreshed_at = excluded.refreshed_at`);
     return { mode: incremental ? "incremental" : "full", watermark, rebuiltUnits, behind };
   });
 }
@@ -215,9 +273,11 @@ export interface ExcludedUnits {
 }
 
 /**
- * Reads per (variant, multi, day of first exposure) sums of every metric from `results_units`
- * of one environment (one scan of the experiment's pre-aggregated rows), and how many units lie
- * outside the bounds.
+ * Reads per (variant, multi, day of first exposure) sums of every metric of one environment,
+ * and how many units lie outside the bounds. From `results_sums` (a few rows per day, kept by
+ * the worker) when `source` is "sums", which the caller may ask for only while the stored
+ * `sums_fingerprint` matches {@link sumsFingerprintOf} of the same definition; otherwise from
+ * one scan of the experiment's `results_units` rows (same numbers, see addSumsSql).
  */
 export async function readVariantDays(
   db: Db,
@@ -225,12 +285,24 @@ export async function readVariantDays(
   environment: string,
   metrics: MetricSpec[],
   bounds: TimeBounds,
+  source: "sums" | "units" = "units",
 ): Promise<{ rows: VariantDayRow[]; excluded: ExcludedUnits }> {
-  const result = await db.execute<SumsRow>(sql`
+  const fromSums = () => {
+    const columns = metricSumList(metrics).map((c, i) => `, sums[${i + 1}] as ${c.name}`);
+    return sql`
+      select variant_key, multi, first_day as day, excl, units ${sql.raw(columns.join(""))}
+      from results_sums where experiment_key = ${experimentKey} and environment = ${environment} and units > 0
+      order by first_day, variant_key, multi`;
+  };
+  const result = await db.execute<SumsRow>(
+    source === "sums"
+      ? fromSums()
+      : sql`
     select variant_key, multi, first_day as day, ${exclusionClass(bounds)} as excl, count(*)::float8 as units
       ${metricSums(metrics)}
     from results_units where experiment_key = ${experimentKey} and environment = ${environment}
-    group by variant_key, multi, first_day, excl order by first_day, variant_key`);
+    group by variant_key, multi, first_day, excl order by first_day, variant_key, multi`,
+  );
   const excluded: ExcludedUnits = { beforeStart: 0, afterStop: 0 };
   const rows: VariantDayRow[] = [];
   for (const row of result.rows) {

@@ -9,7 +9,13 @@ import {
 } from "./results.definition.js";
 import type { Looks } from "./results.looks.js";
 import type { RefreshJob, RefreshStatus, ResultsRefresher } from "./results.refresher.js";
-import { fingerprintOf, readRefreshState, readSegments, readVariantDays } from "./results.repo.js";
+import {
+  fingerprintOf,
+  readRefreshState,
+  readSegments,
+  readVariantDays,
+  sumsFingerprintOf,
+} from "./results.repo.js";
 import { buildReport, type ResultsReport } from "./results.report.js";
 import type { ResultsQuery } from "./results.schemas.js";
 
@@ -103,7 +109,10 @@ export async function reportResults(
   const environment = query.environment ?? "production";
   const bounds = boundsOf(experiment);
   const state = await readRefreshState(db, experiment.key);
-  const { rows, excluded } = await readVariantDays(db, experiment.key, environment, metrics, bounds);
+  const definition = { variants: experiment.variants.map((v) => v.key), metrics, bounds };
+  // The worker's sums when they were computed for this definition, else every unit's row.
+  const source = state?.sumsFingerprint === sumsFingerprintOf(definition) ? "sums" : "units";
+  const { rows, excluded } = await readVariantDays(db, experiment.key, environment, metrics, bounds, source);
   const segments = query.dimension
     ? {
         dimension: query.dimension,
@@ -127,11 +136,7 @@ export async function reportResults(
     mde: query.mde,
     ...(extra.looks && extra.looks.environment === environment ? { looks: extra.looks } : {}),
   });
-  const fingerprint = fingerprintOf({
-    variants: experiment.variants.map((v) => v.key),
-    metrics,
-    bounds,
-  });
+  const fingerprint = fingerprintOf(definition);
   const skew = CLOCK_SKEW_MS / 60_000;
   const reasons: string[] = [];
   if (excluded.beforeStart > 0) {

@@ -159,47 +159,87 @@ export function addEventsSql(experimentKey: string, metrics: MetricSpec[], from:
     where r.experiment_key = ${experimentKey} and r.unit_id = d.unit_id and r.environment = d.environment`;
 }
 
-/** Per-metric capped value expressions and the six sums read for each. */
-export function metricSums(metrics: MetricSpec[]): SQL {
-  if (metrics.length === 0) return sql``;
-  const parts = metrics.map((m, idx) => {
+/** One aggregate the report reads per metric: its column name (`m{i}_sx`, ...) and SQL. */
+export interface SumColumn {
+  name: string;
+  expr: string;
+}
+
+/**
+ * Per-metric capped value expressions over `results_units` rows and the sums read for each:
+ * binomial Σx; count and sum Σx, Σx²; mean n, Σx, Σx², Σy, Σy², Σxy (results.repo.ts readSums).
+ */
+export function metricSumList(metrics: MetricSpec[]): SumColumn[] {
+  return metrics.flatMap((m, idx) => {
     const i = idx + 1;
     const cap = m.cap;
     const capped = (expr: string) => (cap === null ? expr : `least(${expr}, ${Number(cap)}::float8)`);
-    let x: string;
-    let filter = "true";
-    let y = "1";
-    // Binomial values are 0/1 and never capped.
+    const col = (suffix: string, expr: string): SumColumn => ({ name: `m${idx}_${suffix}`, expr });
     switch (m.type) {
+      // Binomial values are 0/1 and never capped.
       case "binomial":
-        x = `(n[${i}] > 0)::int::float8`;
-        break;
+        return [col("sx", `coalesce(sum((n[${i}] > 0)::int::float8), 0)::float8`)];
       case "count":
-        x = capped(`n[${i}]`);
-        break;
-      case "sum":
-        x = capped(`s[${i}]`);
-        break;
-      case "mean":
-        // A ratio metric: numerator Σ value (capped at cap × count, i.e. the unit's mean at cap),
+      case "sum": {
+        const x = capped(m.type === "count" ? `n[${i}]` : `s[${i}]`);
+        return [
+          col("sx", `coalesce(sum(${x}), 0)::float8`),
+          col("sxx", `coalesce(sum((${x}) * (${x})), 0)::float8`),
+        ];
+      }
+      default: {
+        // "mean", a ratio metric: numerator Σ value (capped at cap × count, i.e. the unit's mean at cap),
         // denominator the count of valued events; units without one are not in the denominator.
-        x = cap === null ? `s[${i}]` : `least(s[${i}], ${Number(cap)}::float8 * k[${i}])`;
-        y = `k[${i}]`;
-        filter = `k[${i}] > 0`;
-        break;
+        const x = cap === null ? `s[${i}]` : `least(s[${i}], ${Number(cap)}::float8 * k[${i}])`;
+        const y = `k[${i}]`;
+        const f = `filter (where ${y} > 0)`;
+        return [
+          col("n", `count(*) ${f}::float8`),
+          col("sx", `coalesce(sum(${x}) ${f}, 0)::float8`),
+          col("sxx", `coalesce(sum((${x}) * (${x})) ${f}, 0)::float8`),
+          col("sy", `coalesce(sum(${y}) ${f}, 0)::float8`),
+          col("syy", `coalesce(sum((${y})::float8 * (${y})) ${f}, 0)::float8`),
+          col("sxy", `coalesce(sum((${x}) * (${y})) ${f}, 0)::float8`),
+        ];
+      }
     }
-    const f = `filter (where ${filter})`;
-    if (m.type === "binomial") return sql.raw(`coalesce(sum(${x}), 0)::float8 as m${idx}_sx`);
-    if (m.type !== "mean") {
-      return sql.raw(
-        `coalesce(sum(${x}), 0)::float8 as m${idx}_sx, coalesce(sum((${x}) * (${x})), 0)::float8 as m${idx}_sxx`,
-      );
-    }
-    return sql.raw(`count(*) ${f}::float8 as m${idx}_n, coalesce(sum(${x}) ${f}, 0)::float8 as m${idx}_sx,
-      coalesce(sum((${x}) * (${x})) ${f}, 0)::float8 as m${idx}_sxx, coalesce(sum(${y}) ${f}, 0)::float8 as m${idx}_sy,
-      coalesce(sum((${y})::float8 * (${y})) ${f}, 0)::float8 as m${idx}_syy, coalesce(sum((${x}) * (${y})) ${f}, 0)::float8 as m${idx}_sxy`);
   });
-  return sql`, ${sql.join(parts, sql`, `)}`;
+}
+
+/** The sums of {@link metricSumList} as select-list columns (`, expr as m0_sx, ...`). */
+export function metricSums(metrics: MetricSpec[]): SQL {
+  const columns = metricSumList(metrics);
+  if (columns.length === 0) return sql``;
+  return sql.raw(`, ${columns.map((c) => `${c.expr} as ${c.name}`).join(", ")}`);
+}
+
+/**
+ * Adds `sign` (1 or -1) times the sums of these units' `results_units` rows (all of the
+ * experiment's units when `units` is null) to `results_sums`, grouped as the report reads
+ * them. The refresh calls it with -1 before it changes units' rows and with +1 after.
+ */
+export function addSumsSql(
+  experimentKey: string,
+  metrics: MetricSpec[],
+  bounds: TimeBounds,
+  sign: 1 | -1,
+  units: string[] | null,
+): SQL {
+  const columns = metricSumList(metrics);
+  const sums =
+    columns.length === 0
+      ? sql`'{}'::float8[]`
+      : sql.raw(`array[${columns.map((c) => `${sign}::float8 * ${c.expr}`).join(", ")}]::float8[]`);
+  const filter = units ? sql`and unit_id = any(${sql.param(units)}::text[])` : sql``;
+  return sql`
+    insert into results_sums (experiment_key, environment, variant_key, multi, first_day, excl, units, sums)
+    select ${experimentKey}, environment, variant_key, multi, first_day, ${exclusionClass(bounds)},
+      ${sign}::float8 * count(*), ${sums}
+    from results_units where experiment_key = ${experimentKey} ${filter}
+    group by environment, variant_key, multi, first_day, 6
+    on conflict (experiment_key, environment, variant_key, multi, first_day, excl) do update set
+      units = results_sums.units + excluded.units,
+      sums = array(select a + b from unnest(results_sums.sums, excluded.sums) with ordinality as t(a, b, i) order by i)`;
 }
 
 /** 0: counted; 1: first exposure before the start (minus skew); 2: after the stop (plus skew). */

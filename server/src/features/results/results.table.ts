@@ -49,5 +49,37 @@ export const resultsState = pgTable("results_state", {
   watermark: timestamp("watermark", { withTimezone: true, mode: "date" }).notNull(),
   /** Exposures (rows) naming a variant the experiment does not have, up to the watermark. */
   unknownVariantExposures: bigint("unknown_variant_exposures", { mode: "number" }).notNull(),
+  /**
+   * What `results_sums` of the experiment were computed for (the rows' fingerprint plus each
+   * metric's type and cap); null when they are missing or no longer match `results_units`
+   * (erasure, retention): requests then read `results_units` until the worker recomputes them.
+   */
+  sumsFingerprint: text("sums_fingerprint"),
   refreshedAt: timestamp("refreshed_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
+
+/**
+ * The report's sums, kept by the refresh worker in the same transaction as `results_units`: per
+ * (experiment, environment, variant, multi flag, UTC day of first exposure, exclusion class)
+ * the unit count and the sums every metric's statistics need (results.sql.ts `metricSumList`,
+ * in metric order; caps applied). An incremental refresh subtracts the old contribution of the
+ * units it touches and adds their new one, so a request reads a few rows per day instead of
+ * every unit's row. Valid while `results_state.sums_fingerprint` matches the definition.
+ */
+export const resultsSums = pgTable(
+  "results_sums",
+  {
+    experimentKey: text("experiment_key").notNull(),
+    environment: text("environment").notNull(),
+    variantKey: text("variant_key").notNull(),
+    multi: boolean("multi").notNull(),
+    firstDay: integer("first_day").notNull(),
+    /** 0: counted; 1: first exposure before the start (minus skew); 2: after the stop (plus skew). */
+    excl: integer("excl").notNull(),
+    units: doublePrecision("units").notNull(),
+    sums: doublePrecision("sums").array().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.experimentKey, t.environment, t.variantKey, t.multi, t.firstDay, t.excl] }),
+  ],
+);
