@@ -3,7 +3,8 @@
 //   - bare `select count(*)` scans of exposures and events (the baseline),
 //   - the results of one experiment with three metrics: the worker's full rebuild of the
 //     pre-aggregated unit rows from the raw tables (time, raw rows/s), the steady-state request
-//     (read + statistics; requests never refresh), the worker's incremental refresh after a
+//     (the worker's per-day sums + statistics; requests never refresh), the request that sums
+//     every unit row while the sums are due (after a cap change or an erasure), the worker's incremental refresh after a
 //     fresh batch of 10,000 events, the first request after a "restart" (new pool, new worker),
 //     and freshness under continuous ingestion (10k events/s, PostgreSQL only),
 // and prints the ratios. The same at a tenth of the size on an in-memory PGlite.

@@ -47,7 +47,7 @@ const config: SdkConfig = {
 
 const gbExperiment = {
   key: "bench-exp",
-  variations: ["control", "treatment"],
+  variations: ["control", "treatment"] as [string, string],
   weights: [0.5, 0.5],
   coverage: 1,
   condition,
