@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db.js";
 import { lockUnitDataShared } from "./results.locks.js";
 import {
@@ -144,7 +144,10 @@ export async function readRefreshState(db: Db, experimentKey: string): Promise<R
  * or on request), otherwise incrementally: events received since the last watermark are added
  * to known units, then units with new exposures are rebuilt from the raw tables (their first
  * exposure may have moved). The new watermark never passes the start of an open ingestion
- * transaction ({@link watermarkSql}), so a row that commits late is never skipped. Runs under a
+ * transaction ({@link watermarkSql}), so a row that commits late is never skipped. The report's
+ * sums (`results_sums`) change in the same transaction: the touched units' old sums are
+ * subtracted before their rows change and their new sums added after, or all of them are
+ * recomputed (see {@link MAX_DELTA_UNITS}, {@link sumsFingerprintOf}). Runs under a
  * shared lock that erasure and retention take exclusively (results.locks.ts).
  */
 export async function refreshResultUnits(db: Db, input: RefreshInput): Promise<RefreshOutcome | null> {
@@ -181,23 +184,10 @@ export async function refreshResultUnits(db: Db, input: RefreshInput): Promise<R
           select array_agg(distinct unit_id) as units from exposures
           where experiment_key = ${input.experimentKey} and ${range}`);
         const units = changed.rows[0]?.units ?? [];
-        // Every unit whose row this refresh may change: new exposures, or new events of a
-        // metric's name (ids without a row of this experiment match nothing).
-        let touched: string[] = [];
-        if (sumsCurrent) {
-          const withEvents =
-            input.metrics.length === 0
-              ? []
-              : ((
-                  await tx.execute<{ units: string[] | null }>(sql`
-                    select array_agg(distinct unit_id) as units from events
-                    where ${range} and name in (${list([...new Set(input.metrics.map((m) => m.eventName))])})`)
-                ).rows[0]?.units ?? []);
-          touched = [...new Set([...units, ...withEvents])];
-          if (touched.length > MAX_DELTA_UNITS) sumsCurrent = false;
-          else if (touched.length > 0) {
-            await tx.execute(addSumsSql(input.experimentKey, input.metrics, input.bounds, -1, touched));
-          }
+        const touched = sumsCurrent ? await touchedUnits(tx, input.metrics, range, units) : [];
+        if (touched.length > MAX_DELTA_UNITS) sumsCurrent = false;
+        else if (touched.length > 0) {
+          await tx.execute(addSumsSql(input.experimentKey, input.metrics, input.bounds, -1, touched));
         }
         if (input.metrics.length > 0) {
           await tx.execute(addEventsSql(input.experimentKey, input.metrics, previous, watermark));
@@ -233,6 +223,19 @@ export async function refreshResultUnits(db: Db, input: RefreshInput): Promise<R
         sums_fingerprint = excluded.sums_fingerprint, watermark = excluded.watermark, refreshed_at = excluded.refreshed_at`);
     return { mode: incremental ? "incremental" : "full", watermark, rebuiltUnits, behind };
   });
+}
+
+/**
+ * Every unit whose row an incremental refresh may change: the units with new exposures, and
+ * those with new events of a metric's name (ids without a row of the experiment match nothing).
+ */
+async function touchedUnits(tx: Db, metrics: MetricSpec[], range: SQL, exposed: string[]): Promise<string[]> {
+  if (metrics.length === 0) return exposed;
+  const names = list([...new Set(metrics.map((m) => m.eventName))]);
+  const result = await tx.execute<{ units: string[] | null }>(
+    sql`select array_agg(distinct unit_id) as units from events where ${range} and name in (${names})`,
+  );
+  return [...new Set([...exposed, ...(result.rows[0]?.units ?? [])])];
 }
 
 /** Rows affected by a write (node-postgres `rowCount`, PGlite `affectedRows`). */
