@@ -18,7 +18,14 @@ import {
 } from "@splitlab/stats";
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db.js";
-import { insideBounds, list, type MetricSpec, RESULTS_VALUE_BOUND, type TimeBounds } from "./results.sql.js";
+import {
+  boundedEventValue,
+  insideBounds,
+  list,
+  type MetricSpec,
+  type TimeBounds,
+  unitValueSql,
+} from "./results.sql.js";
 
 /** Sums of one metric and its covariate in one variant. */
 export interface CupedSums {
@@ -34,21 +41,9 @@ export interface CupedSums {
 /** Per metric key (non-mean metrics), the per-variant sums. */
 export type CupedTable = Record<string, CupedSums[]>;
 
-const capped = (expr: string, cap: number | null) => (cap === null ? expr : `least(${expr}, ${cap}::float8)`);
-
-/** The per-unit value of metric `i` from n/s/k columns named `${p}n[i]`, etc. */
+/** The per-unit value of metric `i` from n/s/k columns named `${p}n[i]`, etc.; null for mean metrics. */
 function unitValue(m: MetricSpec, i: number, p: string): string | null {
-  const cap = m.cap === null ? null : Number(m.cap);
-  switch (m.type) {
-    case "binomial":
-      return `(coalesce(${p}n[${i}], 0) > 0)::int::float8`;
-    case "count":
-      return capped(`coalesce(${p}n[${i}], 0)`, cap);
-    case "sum":
-      return capped(`coalesce(${p}s[${i}], 0)`, cap);
-    case "mean":
-      return null;
-  }
+  return m.type === "mean" ? null : unitValueSql(m, (c) => `coalesce(${p}${c}[${i}], 0)`).x;
 }
 
 function cupedSql(
@@ -63,7 +58,7 @@ function cupedSql(
   // Each metric's pre-period is its own lookback; the join reads the longest of them.
   const lookback = days(metrics.reduce((a, b) => (b.cupedLookbackDays > a.cupedLookbackDays ? b : a)));
   const inPre = (m: MetricSpec) => sql`e.name = ${m.eventName} and e.ts >= b.first_ts - ${days(m)}`;
-  const value = sql`case when e.value is null then null else least(greatest(e.value, ${-RESULTS_VALUE_BOUND}::float8), ${RESULTS_VALUE_BOUND}::float8) end`;
+  const value = boundedEventValue;
   const arr = (parts: SQL[]) => sql`array[${sql.join(parts, sql`, `)}]::float8[]`;
   const pn = arr(metrics.map((m) => sql`count(e.ts) filter (where ${inPre(m)})`));
   const ps = arr(metrics.map((m) => sql`coalesce(sum(${value}) filter (where ${inPre(m)}), 0)`));

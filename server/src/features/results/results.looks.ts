@@ -19,7 +19,14 @@ import {
   readVariantDays,
   type VariantDayRow,
 } from "./results.repo.js";
-import { insideBounds, list, type MetricSpec, RESULTS_VALUE_BOUND, type TimeBounds } from "./results.sql.js";
+import {
+  boundedEventValue,
+  insideBounds,
+  list,
+  type MetricSpec,
+  type TimeBounds,
+  unitValueSql,
+} from "./results.sql.js";
 
 /** Per (variant, UTC day) changes of the sums of every metric. */
 export interface LookIncrement {
@@ -48,22 +55,7 @@ function deltaColumns(metrics: MetricSpec[]): string {
     .map((m, idx) => {
       const c = (v: string) => `c${v}${idx}`;
       const p = (v: string) => `(c${v}${idx} - d${v}${idx})`;
-      const cap = m.cap === null ? null : Number(m.cap);
-      let x: (at: (v: string) => string) => string;
-      switch (m.type) {
-        case "binomial":
-          x = (at) => `(${at("n")} > 0)::int::float8`;
-          break;
-        case "count":
-          x = (at) => (cap === null ? at("n") : `least(${at("n")}, ${cap}::float8)`);
-          break;
-        case "sum":
-          x = (at) => (cap === null ? at("s") : `least(${at("s")}, ${cap}::float8)`);
-          break;
-        case "mean":
-          x = (at) => (cap === null ? at("s") : `least(${at("s")}, ${cap}::float8 * ${at("k")})`);
-          break;
-      }
+      const x = (at: (v: string) => string) => unitValueSql(m, at).x;
       const xc = x(c);
       const xp = x(p);
       const parts = [
@@ -94,7 +86,7 @@ function lookSql(
   const maxWindow = Math.max(...metrics.map((m) => m.windowHours));
   const inWindow = (m: MetricSpec) =>
     sql`e.name = ${m.eventName} and e.ts < u.first_ts + make_interval(hours => ${Math.trunc(m.windowHours)}::int)`;
-  const value = sql`case when e.value is null then null else least(greatest(e.value, ${-RESULTS_VALUE_BOUND}::float8), ${RESULTS_VALUE_BOUND}::float8) end`;
+  const value = boundedEventValue;
   const daily = metrics.map(
     (m, i) => sql`count(e.ts) filter (where ${inWindow(m)})::float8 as dn${sql.raw(String(i))},
       coalesce(sum(${value}) filter (where ${inWindow(m)}), 0)::float8 as ds${sql.raw(String(i))},

@@ -51,9 +51,39 @@ export const list = (values: string[]): SQL =>
 
 const hours = (h: number): SQL => sql`make_interval(hours => ${Math.trunc(h)}::int)`;
 
-// least/greatest skip NULLs, so a null value stays null only through the `case`.
-const bounded = (expr: SQL): SQL =>
-  sql`case when ${expr} is null then null else least(greatest(${expr}, ${-RESULTS_VALUE_BOUND}::float8), ${RESULTS_VALUE_BOUND}::float8) end`;
+/**
+ * An event's value `e.value` clamped to ±{@link RESULTS_VALUE_BOUND}, null staying null
+ * (least/greatest skip NULLs, so only the `case` keeps it).
+ */
+export const boundedEventValue: SQL = sql`case when e.value is null then null else least(greatest(e.value, ${-RESULTS_VALUE_BOUND}::float8), ${RESULTS_VALUE_BOUND}::float8) end`;
+
+/** Reads one of a unit's raw numbers of a metric: event count `n`, value sum `s`, valued events `k`. */
+export type RawColumn = (column: "n" | "s" | "k") => string;
+
+/**
+ * The per-unit value `x` of a metric from the unit's raw numbers, caps applied, and for ratio
+ * (mean) metrics the denominator `y` (valued events): the one definition that the report, the
+ * sequential looks and CUPED share. Binomial values are 0/1 and never capped; a mean metric's
+ * numerator is capped at cap × count (the unit's mean at cap).
+ */
+export function unitValueSql(m: MetricSpec, at: RawColumn): { x: string; y: string | null } {
+  const cap = m.cap === null ? null : Number(m.cap);
+  const capped = (expr: string) => (cap === null ? expr : `least(${expr}, ${cap}::float8)`);
+  switch (m.type) {
+    case "binomial":
+      return { x: `(${at("n")} > 0)::int::float8`, y: null };
+    case "count":
+      return { x: capped(at("n")), y: null };
+    case "sum":
+      return { x: capped(at("s")), y: null };
+    default:
+      // "mean"
+      return {
+        x: cap === null ? at("s") : `least(${at("s")}, ${cap}::float8 * ${at("k")})`,
+        y: at("k"),
+      };
+  }
+}
 
 /** `array[...]::float8[]` per-unit n/s/k aggregates of all metrics over events `e` joined to units `u`. */
 export function metricArrays(metrics: MetricSpec[]): SQL {
@@ -61,7 +91,7 @@ export function metricArrays(metrics: MetricSpec[]): SQL {
   const inWindow = (m: MetricSpec) =>
     sql`e.name = ${m.eventName} and e.ts < u.first_ts + ${hours(m.windowHours)}`;
   const n = metrics.map((m) => sql`count(e.ts) filter (where ${inWindow(m)})`);
-  const s = metrics.map((m) => sql`coalesce(sum(${bounded(sql`e.value`)}) filter (where ${inWindow(m)}), 0)`);
+  const s = metrics.map((m) => sql`coalesce(sum(${boundedEventValue}) filter (where ${inWindow(m)}), 0)`);
   const k = metrics.map((m) => sql`count(e.value) filter (where ${inWindow(m)})`);
   const arr = (parts: SQL[]) => sql`array[${sql.join(parts, sql`, `)}]::float8[]`;
   return sql`${arr(n)} as n, ${arr(s)} as s, ${arr(k)} as k`;
@@ -171,38 +201,25 @@ export interface SumColumn {
  */
 export function metricSumList(metrics: MetricSpec[]): SumColumn[] {
   return metrics.flatMap((m, idx) => {
-    const i = idx + 1;
-    const cap = m.cap;
-    const capped = (expr: string) => (cap === null ? expr : `least(${expr}, ${Number(cap)}::float8)`);
+    const { x, y } = unitValueSql(m, (c) => `${c}[${idx + 1}]`);
     const col = (suffix: string, expr: string): SumColumn => ({ name: `m${idx}_${suffix}`, expr });
-    switch (m.type) {
-      // Binomial values are 0/1 and never capped.
-      case "binomial":
-        return [col("sx", `coalesce(sum((n[${i}] > 0)::int::float8), 0)::float8`)];
-      case "count":
-      case "sum": {
-        const x = capped(m.type === "count" ? `n[${i}]` : `s[${i}]`);
-        return [
-          col("sx", `coalesce(sum(${x}), 0)::float8`),
-          col("sxx", `coalesce(sum((${x}) * (${x})), 0)::float8`),
-        ];
-      }
-      default: {
-        // "mean", a ratio metric: numerator Σ value (capped at cap × count, i.e. the unit's mean at cap),
-        // denominator the count of valued events; units without one are not in the denominator.
-        const x = cap === null ? `s[${i}]` : `least(s[${i}], ${Number(cap)}::float8 * k[${i}])`;
-        const y = `k[${i}]`;
-        const f = `filter (where ${y} > 0)`;
-        return [
-          col("n", `count(*) ${f}::float8`),
-          col("sx", `coalesce(sum(${x}) ${f}, 0)::float8`),
-          col("sxx", `coalesce(sum((${x}) * (${x})) ${f}, 0)::float8`),
-          col("sy", `coalesce(sum(${y}) ${f}, 0)::float8`),
-          col("syy", `coalesce(sum((${y})::float8 * (${y})) ${f}, 0)::float8`),
-          col("sxy", `coalesce(sum((${x}) * (${y})) ${f}, 0)::float8`),
-        ];
-      }
+    if (m.type === "binomial") return [col("sx", `coalesce(sum(${x}), 0)::float8`)];
+    if (y === null) {
+      return [
+        col("sx", `coalesce(sum(${x}), 0)::float8`),
+        col("sxx", `coalesce(sum((${x}) * (${x})), 0)::float8`),
+      ];
     }
+    // Ratio metrics: units without a valued event are not in the denominator.
+    const f = `filter (where ${y} > 0)`;
+    return [
+      col("n", `count(*) ${f}::float8`),
+      col("sx", `coalesce(sum(${x}) ${f}, 0)::float8`),
+      col("sxx", `coalesce(sum((${x}) * (${x})) ${f}, 0)::float8`),
+      col("sy", `coalesce(sum(${y}) ${f}, 0)::float8`),
+      col("syy", `coalesce(sum((${y})::float8 * (${y})) ${f}, 0)::float8`),
+      col("sxy", `coalesce(sum((${x}) * (${y})) ${f}, 0)::float8`),
+    ];
   });
 }
 
